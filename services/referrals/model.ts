@@ -1,0 +1,175 @@
+/**
+ * The referral: what a resident asked the hub for, and its life in the queue.
+ *
+ * The zod schemas here are the single definition of a referral. They check documents read back from either store
+ * (a hand-edited row or an older document shape fails loudly instead of reaching a hub worker half-formed), and
+ * the TypeScript types are inferred from them so the two cannot drift.
+ */
+import { z } from 'zod';
+
+export const REFERRAL_KINDS = ['befriending', 'cost-of-living', 'asb'] as const;
+export const referralKind = z.enum(REFERRAL_KINDS);
+export type ReferralKind = z.infer<typeof referralKind>;
+
+export const REFERRAL_STATUSES = ['new', 'claimed', 'in-progress', 'referred-on', 'closed', 'withdrawn'] as const;
+export const referralStatus = z.enum(REFERRAL_STATUSES);
+export type ReferralStatus = z.infer<typeof referralStatus>;
+
+/** Allowed moves between statuses. `claimed → new` is a lead putting a referral back in the queue. */
+export const STATUS_TRANSITIONS: Readonly<Record<ReferralStatus, readonly ReferralStatus[]>> = {
+  new: ['claimed', 'withdrawn'],
+  claimed: ['in-progress', 'new', 'withdrawn', 'closed', 'referred-on'],
+  'in-progress': ['referred-on', 'closed', 'new', 'withdrawn'],
+  'referred-on': [],
+  closed: [],
+  withdrawn: [],
+};
+
+export const CHANNELS = ['webchat', 'sms', 'emulator', 'directline', 'test', 'other'] as const;
+export const channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof channel>;
+
+export const URGENCY_REASONS = ['safeguarding', 'danger'] as const;
+export const urgencyReason = z.enum(URGENCY_REASONS);
+export type UrgencyReason = z.infer<typeof urgencyReason>;
+
+export const CONTACT_METHODS = ['phone', 'sms', 'email'] as const;
+export const contactMethod = z.enum(CONTACT_METHODS);
+export type ContactMethod = z.infer<typeof contactMethod>;
+
+export const BEST_TIMES = ['morning', 'afternoon', 'evening', 'any'] as const;
+export const bestTime = z.enum(BEST_TIMES);
+export type BestTime = z.infer<typeof bestTime>;
+
+export const consentRecord = z.object({
+  given: z.literal(true),
+  /** Which version of the privacy wording the resident agreed to; see dialogs/wording.ts. */
+  wordingVersion: z.string().min(1),
+  at: z.string().datetime(),
+});
+export type ConsentRecord = z.infer<typeof consentRecord>;
+
+/** How the hub may reach the resident, exactly as they chose. `anonymous` reports carry no contact at all. */
+export const contactDetails = z.discriminatedUnion('anonymous', [
+  z.object({ anonymous: z.literal(true) }),
+  z.object({
+    anonymous: z.literal(false),
+    name: z.string().min(1).max(100),
+    method: contactMethod,
+    phone: z.string().optional(),
+    email: z.string().optional(),
+    bestTime: bestTime,
+  }),
+]);
+export type ContactDetails = z.infer<typeof contactDetails>;
+
+export const wardRef = z.object({
+  code: z.string().nullable(),
+  name: z.string().nullable(),
+  /** Where the ward came from, so staff know how far to trust it. */
+  source: z.enum(['postcode-table', 'postcodes.io', 'onspd', 'staff', 'unknown']),
+});
+export type WardRef = z.infer<typeof wardRef>;
+
+export const COST_OF_LIVING_NEEDS = ['food', 'energy', 'money-advice', 'warm-spaces', 'housing-costs'] as const;
+export const costOfLivingNeed = z.enum(COST_OF_LIVING_NEEDS);
+export type CostOfLivingNeed = z.infer<typeof costOfLivingNeed>;
+
+export const BEFRIENDING_INTERESTS = ['phone-call', 'visit', 'groups'] as const;
+export const befriendingInterest = z.enum(BEFRIENDING_INTERESTS);
+export type BefriendingInterest = z.infer<typeof befriendingInterest>;
+
+export const ASB_TYPES = ['noise', 'vandalism', 'drugs', 'intimidation', 'vehicles', 'other'] as const;
+export const asbType = z.enum(ASB_TYPES);
+export type AsbType = z.infer<typeof asbType>;
+
+export const ASB_WHEN = ['now', 'earlier-today', 'ongoing'] as const;
+export const ASB_FREQUENCIES = ['daily', 'few-times-a-week', 'weekly', 'less-often'] as const;
+
+export const befriendingAnswers = z.object({
+  kind: z.literal('befriending'),
+  forWhom: z.enum(['self', 'someone-else']),
+  /** Only for someone else: they said the person agreed to the referral. */
+  personAgreed: z.boolean().optional(),
+  postcode: z.string(),
+  interests: z.array(befriendingInterest).min(1),
+  accessNeeds: z.string().max(500).nullable(),
+});
+export const costOfLivingAnswers = z.object({
+  kind: z.literal('cost-of-living'),
+  needs: z.array(costOfLivingNeed).min(1),
+  postcode: z.string(),
+  /** Directory service ids we showed the resident, so staff know what they were already told. */
+  signposted: z.array(z.string()),
+  notes: z.string().max(1000).nullable(),
+});
+export const asbAnswers = z.object({
+  kind: z.literal('asb'),
+  asbType: asbType,
+  location: z.string().min(1).max(300),
+  postcode: z.string().nullable(),
+  when: z.enum(ASB_WHEN),
+  frequency: z.enum(ASB_FREQUENCIES).nullable(),
+  dangerNow: z.boolean(),
+  description: z.string().max(1000).nullable(),
+});
+export const referralAnswers = z.discriminatedUnion('kind', [befriendingAnswers, costOfLivingAnswers, asbAnswers]);
+export type ReferralAnswers = z.infer<typeof referralAnswers>;
+export type BefriendingAnswers = z.infer<typeof befriendingAnswers>;
+export type CostOfLivingAnswers = z.infer<typeof costOfLivingAnswers>;
+export type AsbAnswers = z.infer<typeof asbAnswers>;
+
+export const historyEntry = z.object({
+  at: z.string().datetime(),
+  /** `resident`, `system`, or a staff id. Never a resident's name or number. */
+  actor: z.string(),
+  from: referralStatus.nullable(),
+  to: referralStatus,
+  why: z.string(),
+});
+export type HistoryEntry = z.infer<typeof historyEntry>;
+
+export const noteEntry = z.object({ at: z.string().datetime(), actor: z.string(), text: z.string().max(5000) });
+
+/** What a dialog hands to the services when a resident confirms: everything but the queue's own fields. */
+export const referralDraft = z.object({
+  kind: referralKind,
+  answers: referralAnswers,
+  contact: contactDetails,
+  consent: consentRecord,
+  channel: channel,
+  /** Opaque conversation id (an HMAC for SMS); lets an erasure request find the bot state too. */
+  conversationId: z.string().min(1),
+  urgencyReasons: z.array(urgencyReason),
+  /** True for an ASB report kept at the resident's wish after "someone is in danger now" ended the journey. */
+  partial: z.boolean().default(false),
+  preferredLanguage: z.string().nullable().default(null),
+});
+export type ReferralDraft = z.input<typeof referralDraft>;
+
+export const referral = z.object({
+  id: z.string(),
+  reference: z.string().regex(/^HUB-[0-9A-Z]{6}$/),
+  /** Set by the journey; a retried submission with the same key returns the first referral. */
+  idempotencyKey: z.string(),
+  kind: referralKind,
+  status: referralStatus,
+  urgent: z.boolean(),
+  urgencyReasons: z.array(urgencyReason),
+  partial: z.boolean(),
+  ward: wardRef,
+  contact: contactDetails,
+  consent: consentRecord,
+  answers: referralAnswers,
+  channel: channel,
+  conversationId: z.string(),
+  preferredLanguage: z.string().nullable(),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+  slaDueAt: z.string().datetime(),
+  assignee: z.string().nullable(),
+  outcome: z.string().nullable(),
+  history: z.array(historyEntry),
+  notes: z.array(noteEntry),
+});
+export type Referral = z.infer<typeof referral>;
