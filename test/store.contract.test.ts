@@ -1,0 +1,441 @@
+/**
+ * One contract for both stores. Everything the services rely on (idempotent submission, unique references, the
+ * queue order, optimistic concurrency on bot state, the audit order) is stated once here and run against the
+ * embedded store always, and against MongoDB whenever `MONGODB_URI` points at a server.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MongoClient } from 'mongodb';
+import { ManualClock } from '../services/clock';
+import { openStore } from '../services/store';
+import { MongoStore } from '../services/store/mongoStore';
+import { SQLITE_FILE_NAME, SqliteStore } from '../services/store/sqliteStore';
+import { DuplicateReferenceError, EtagConflictError, type AuditEntry, type Store } from '../services/store/types';
+import { FIXED_TIME, makeReferral, numbered } from './support/referralFactory';
+
+/** Fresh, empty storage for one test; `open` may be called again to reopen the same storage. */
+interface StoreHarness {
+  open(): Promise<Store>;
+  destroy(): Promise<void>;
+}
+
+const clock = new ManualClock(FIXED_TIME);
+
+function auditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    at: FIXED_TIME,
+    actor: 'system',
+    action: 'referral.submitted',
+    subject: 'referral-1',
+    detail: { reference: 'HUB-000001', urgent: false },
+    ...overrides,
+  };
+}
+
+function storeContract(newHarness: () => StoreHarness): void {
+  let harness: StoreHarness;
+  let store: Store;
+
+  beforeEach(async () => {
+    harness = newHarness();
+    store = await harness.open();
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await harness.destroy();
+  });
+
+  describe('referrals', () => {
+    it('when a referral is inserted, then it reads back whole by id and by reference', async () => {
+      const referral = makeReferral(numbered(1));
+
+      const result = await store.referrals.insertIfAbsent(referral);
+
+      assert.equal(result.created, true);
+      assert.deepEqual(result.referral, referral);
+      assert.deepEqual(await store.referrals.get(referral.id), referral);
+      assert.deepEqual(await store.referrals.getByReference(referral.reference), referral);
+    });
+
+    it('when nothing has that id or reference, then get and getByReference return null', async () => {
+      await store.referrals.insertIfAbsent(makeReferral(numbered(1)));
+
+      assert.equal(await store.referrals.get('referral-unknown'), null);
+      assert.equal(await store.referrals.getByReference('HUB-ZZZZZZ'), null);
+    });
+
+    it('when the same idempotency key is submitted again, then the first referral comes back, created is false and no second row exists', async () => {
+      const first = makeReferral(numbered(1));
+      await store.referrals.insertIfAbsent(first);
+
+      const retry = await store.referrals.insertIfAbsent(
+        makeReferral({ ...numbered(2), idempotencyKey: first.idempotencyKey, kind: 'asb' }),
+      );
+
+      assert.equal(retry.created, false);
+      assert.deepEqual(retry.referral, first);
+      assert.equal(await store.referrals.count(), 1);
+      assert.equal(await store.referrals.get('referral-2'), null);
+    });
+
+    it('when a different key arrives with a reference already taken, then DuplicateReferenceError is thrown and nothing is stored', async () => {
+      const first = makeReferral(numbered(1));
+      await store.referrals.insertIfAbsent(first);
+
+      await assert.rejects(
+        store.referrals.insertIfAbsent(makeReferral({ ...numbered(2), reference: first.reference })),
+        (err: unknown) => err instanceof DuplicateReferenceError && err.reference === first.reference,
+      );
+      assert.equal(await store.referrals.count(), 1);
+      assert.equal(await store.referrals.get('referral-2'), null);
+    });
+
+    it('when 20 submissions with the same key arrive at once, then exactly one row exists and every caller gets it', async () => {
+      const key = 'conversation-1:submission-1';
+      const attempts = Array.from({ length: 20 }, (_, i) =>
+        store.referrals.insertIfAbsent(makeReferral({ ...numbered(i + 1), idempotencyKey: key })),
+      );
+
+      const results = await Promise.all(attempts);
+
+      assert.equal(results.filter((r) => r.created).length, 1);
+      const winner = results.find((r) => r.created)?.referral;
+      for (const result of results) assert.deepEqual(result.referral, winner);
+      assert.equal(await store.referrals.count(), 1);
+    });
+
+    it('when a referral fails the model, then insertIfAbsent rejects it and stores nothing', async () => {
+      const invalid = { ...makeReferral(numbered(1)), reference: 'not-a-reference' };
+
+      await assert.rejects(store.referrals.insertIfAbsent(invalid));
+      assert.equal(await store.referrals.count(), 0);
+    });
+
+    describe('the queue', () => {
+      // Inserted out of order on purpose: the store, not insertion order, must produce the queue order.
+      const queue = [
+        makeReferral({ ...numbered(1), createdAt: '2026-11-16T12:00:00.000Z' }),
+        makeReferral({ ...numbered(2), createdAt: '2026-11-16T09:00:00.000Z', kind: 'asb', status: 'claimed' }),
+        makeReferral({
+          ...numbered(3),
+          createdAt: '2026-11-16T11:00:00.000Z',
+          urgent: true,
+          urgencyReasons: ['safeguarding'],
+          ward: { code: 'E05099999', name: 'Rother Vale', source: 'postcode-table' },
+        }),
+        makeReferral({ ...numbered(4), createdAt: '2026-11-16T08:00:00.000Z', kind: 'cost-of-living' }),
+        makeReferral({
+          ...numbered(5),
+          createdAt: '2026-11-16T10:00:00.000Z',
+          urgent: true,
+          urgencyReasons: ['danger'],
+          conversationId: 'conversation-5',
+          kind: 'asb',
+        }),
+        // Same time as 4: the id decides, so the order is stable.
+        makeReferral({ ...numbered(6), createdAt: '2026-11-16T08:00:00.000Z' }),
+      ];
+      const ids = (referrals: { id: string }[]): string[] => referrals.map((r) => r.id);
+
+      beforeEach(async () => {
+        for (const referral of queue) await store.referrals.insertIfAbsent(referral);
+      });
+
+      it('when listed without a filter, then urgent referrals come first, then the oldest, then by id', async () => {
+        assert.deepEqual(ids(await store.referrals.list()), [
+          'referral-5', 'referral-3', 'referral-4', 'referral-6', 'referral-2', 'referral-1',
+        ]);
+      });
+
+      it('when filtered by status, then only those statuses are listed and counted', async () => {
+        assert.deepEqual(ids(await store.referrals.list({ status: ['claimed'] })), ['referral-2']);
+        assert.deepEqual(ids(await store.referrals.list({ status: ['new', 'claimed'] })), [
+          'referral-5', 'referral-3', 'referral-4', 'referral-6', 'referral-2', 'referral-1',
+        ]);
+        assert.equal(await store.referrals.count({ status: ['new'] }), 5);
+      });
+
+      it('when filtered by kind, then only those kinds are listed and counted', async () => {
+        assert.deepEqual(ids(await store.referrals.list({ kind: ['asb'] })), ['referral-5', 'referral-2']);
+        assert.deepEqual(ids(await store.referrals.list({ kind: ['asb', 'cost-of-living'] })), [
+          'referral-5', 'referral-4', 'referral-2',
+        ]);
+        assert.equal(await store.referrals.count({ kind: ['befriending'] }), 3);
+      });
+
+      it('when filtered by ward, then only that ward is listed and counted', async () => {
+        assert.deepEqual(ids(await store.referrals.list({ wardCode: 'E05099999' })), ['referral-3']);
+        assert.equal(await store.referrals.count({ wardCode: 'E05012345' }), 5);
+      });
+
+      it('when filtered by urgency, then only urgent or only non-urgent referrals are listed', async () => {
+        assert.deepEqual(ids(await store.referrals.list({ urgent: true })), ['referral-5', 'referral-3']);
+        assert.deepEqual(ids(await store.referrals.list({ urgent: false })), [
+          'referral-4', 'referral-6', 'referral-2', 'referral-1',
+        ]);
+        assert.equal(await store.referrals.count({ urgent: false }), 4);
+      });
+
+      it('when filtered by conversation, then only that conversation is listed and counted', async () => {
+        assert.deepEqual(ids(await store.referrals.list({ conversationId: 'conversation-5' })), ['referral-5']);
+        assert.equal(await store.referrals.count({ conversationId: 'conversation-none' }), 0);
+      });
+
+      it('when filters are combined, then a referral must match all of them', async () => {
+        const filter = { status: ['new' as const], kind: ['asb' as const, 'befriending' as const], urgent: false };
+        assert.deepEqual(ids(await store.referrals.list(filter)), ['referral-6', 'referral-1']);
+        assert.equal(await store.referrals.count(filter), 2);
+      });
+
+      it('when a limit is given, then the head of the queue is returned and count ignores the limit', async () => {
+        assert.deepEqual(ids(await store.referrals.list({ limit: 3 })), ['referral-5', 'referral-3', 'referral-4']);
+        assert.deepEqual(await store.referrals.list({ limit: 0 }), []);
+        assert.equal(await store.referrals.count({ limit: 1 }), 6);
+      });
+
+      it('when a status or kind list is empty, then nothing matches', async () => {
+        assert.deepEqual(await store.referrals.list({ status: [] }), []);
+        assert.equal(await store.referrals.count({ kind: [] }), 0);
+      });
+
+      it('when the limit is negative or fractional, then list rejects it', async () => {
+        await assert.rejects(store.referrals.list({ limit: -1 }), RangeError);
+        await assert.rejects(store.referrals.list({ limit: 1.5 }), RangeError);
+      });
+    });
+  });
+
+  describe('bot state', () => {
+    it('when some keys were never written, then read returns only the keys that exist', async () => {
+      await store.botState.write('webchat/conversations/a/', { turn: 1 });
+
+      const items = await store.botState.read(['webchat/conversations/a/', 'webchat/conversations/missing/']);
+
+      assert.deepEqual(Object.keys(items), ['webchat/conversations/a/']);
+      assert.deepEqual(await store.botState.read([]), {});
+    });
+
+    it('when a doc is written, then it reads back with the etag the write returned', async () => {
+      const doc = { dialogStack: [{ id: 'befriending', state: { step: 2 } }], note: null };
+
+      const etag = await store.botState.write('sms/conversations/x/', doc);
+
+      assert.ok(etag.length > 0);
+      assert.deepEqual(await store.botState.read(['sms/conversations/x/']), { 'sms/conversations/x/': { doc, etag } });
+    });
+
+    it('when written with the current etag, then the write succeeds and the etag changes', async () => {
+      const first = await store.botState.write('k', { turn: 1 });
+
+      const second = await store.botState.write('k', { turn: 2 }, first);
+
+      assert.notEqual(second, first);
+      assert.deepEqual(await store.botState.read(['k']), { k: { doc: { turn: 2 }, etag: second } });
+    });
+
+    it('when written with a stale etag, then EtagConflictError is thrown and the stored doc is unchanged', async () => {
+      const stale = await store.botState.write('k', { turn: 1 });
+      const current = await store.botState.write('k', { turn: 2 }, stale);
+
+      await assert.rejects(
+        store.botState.write('k', { turn: 3 }, stale),
+        (err: unknown) => err instanceof EtagConflictError && err.key === 'k',
+      );
+      assert.deepEqual(await store.botState.read(['k']), { k: { doc: { turn: 2 }, etag: current } });
+    });
+
+    it("when written with '*' or no etag, then the write wins whatever is stored", async () => {
+      await store.botState.write('k', { turn: 1 });
+
+      await store.botState.write('k', { turn: 2 }, '*');
+      const last = await store.botState.write('k', { turn: 3 });
+      const created = await store.botState.write('new-key', { turn: 1 }, '*');
+
+      assert.deepEqual(await store.botState.read(['k', 'new-key']), {
+        k: { doc: { turn: 3 }, etag: last },
+        'new-key': { doc: { turn: 1 }, etag: created },
+      });
+    });
+
+    it('when written with an etag for a key that does not exist, then EtagConflictError is thrown and nothing is created', async () => {
+      await assert.rejects(store.botState.write('missing', { turn: 1 }, 'some-etag'), EtagConflictError);
+      assert.deepEqual(await store.botState.read(['missing']), {});
+    });
+
+    it('when keys are deleted, then only those keys are gone and missing keys are ignored', async () => {
+      await store.botState.write('a', { n: 1 });
+      await store.botState.write('b', { n: 2 });
+
+      await store.botState.delete(['a', 'never-written']);
+      await store.botState.delete([]);
+
+      assert.deepEqual(Object.keys(await store.botState.read(['a', 'b'])), ['b']);
+    });
+
+    it('when keys are listed by prefix, then % and _ in the prefix match only themselves and case matters', async () => {
+      for (const key of ['user%1/a', 'user%1/b', 'userX1/c', 'user_2/d', 'userA2/e', 'USER%1/f', 'other/g']) {
+        await store.botState.write(key, {});
+      }
+
+      assert.deepEqual(await store.botState.keys('user%1/'), ['user%1/a', 'user%1/b']);
+      assert.deepEqual(await store.botState.keys('user_'), ['user_2/d']);
+      assert.deepEqual(await store.botState.keys('user.'), []);
+      assert.equal((await store.botState.keys('')).length, 7);
+    });
+  });
+
+  describe('audit', () => {
+    it('when entries are appended, then they list oldest first with increasing seq', async () => {
+      await store.audit.append(auditEntry({ action: 'a.first' }));
+      await store.audit.append(auditEntry({ action: 'a.second', subject: null, detail: {} }));
+      await store.audit.append(auditEntry({ action: 'a.third', actor: 'staff-7' }));
+
+      const entries = await store.audit.list();
+
+      assert.deepEqual(entries.map((e) => e.action), ['a.first', 'a.second', 'a.third']);
+      assert.ok(entries.every((e, i) => i === 0 || e.seq > (entries[i - 1]?.seq ?? Infinity)));
+      const { seq: _seq, ...second } = entries[1] ?? assert.fail('no second entry');
+      assert.deepEqual(second, auditEntry({ action: 'a.second', subject: null, detail: {} }));
+    });
+
+    it('when listed by subject or action, then only matching entries are returned', async () => {
+      await store.audit.append(auditEntry({ subject: 'referral-1', action: 'referral.submitted' }));
+      await store.audit.append(auditEntry({ subject: 'referral-2', action: 'referral.submitted' }));
+      await store.audit.append(auditEntry({ subject: 'referral-1', action: 'referral.claimed' }));
+
+      const forOne = await store.audit.list({ subject: 'referral-1' });
+      const submitted = await store.audit.list({ action: 'referral.submitted' });
+      const both = await store.audit.list({ subject: 'referral-1', action: 'referral.claimed' });
+
+      assert.deepEqual(forOne.map((e) => e.action), ['referral.submitted', 'referral.claimed']);
+      assert.deepEqual(submitted.map((e) => e.subject), ['referral-1', 'referral-2']);
+      assert.deepEqual(both.map((e) => e.action), ['referral.claimed']);
+    });
+
+    it('when a limit is given, then the newest entries are returned, still oldest first', async () => {
+      for (const action of ['one', 'two', 'three', 'four']) await store.audit.append(auditEntry({ action }));
+
+      assert.deepEqual((await store.audit.list({ limit: 2 })).map((e) => e.action), ['three', 'four']);
+    });
+  });
+
+  describe('durability', () => {
+    it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {
+      const referral = makeReferral(numbered(1));
+      await store.referrals.insertIfAbsent(referral);
+      const etag = await store.botState.write('k', { turn: 1 });
+      await store.audit.append(auditEntry({ action: 'before' }));
+      await store.close();
+
+      store = await harness.open();
+      await store.audit.append(auditEntry({ action: 'after' }));
+
+      assert.deepEqual(await store.referrals.get(referral.id), referral);
+      assert.deepEqual(await store.botState.read(['k']), { k: { doc: { turn: 1 }, etag } });
+      const entries = await store.audit.list();
+      assert.deepEqual(entries.map((e) => e.action), ['before', 'after']);
+      assert.ok((entries[1]?.seq ?? 0) > (entries[0]?.seq ?? Infinity));
+    });
+
+    it('when pinged, then the store answers', async () => {
+      await store.ping();
+    });
+  });
+}
+
+describe('store contract: embedded (SQLite)', () => {
+  const dirs: string[] = [];
+  const tempDir = (): string => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hub-store-'));
+    dirs.push(dir);
+    return dir;
+  };
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  storeContract(() => {
+    const dir = tempDir();
+    return {
+      open: () => SqliteStore.open(dir, { clock }),
+      destroy: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  });
+
+  describe('embedded only', () => {
+    it('when a stored referral no longer fits the model, then get and list throw instead of returning it', async () => {
+      const dir = tempDir();
+      const store = await SqliteStore.open(dir, { clock });
+      const referral = makeReferral(numbered(1));
+      await store.referrals.insertIfAbsent(referral);
+      const raw = new Database(path.join(dir, SQLITE_FILE_NAME));
+      raw.prepare('UPDATE referrals SET doc = ? WHERE id = ?').run(
+        JSON.stringify({ id: referral.id, reference: referral.reference, status: 'lost' }),
+        referral.id,
+      );
+      raw.close();
+
+      try {
+        await assert.rejects(store.referrals.get(referral.id));
+        await assert.rejects(store.referrals.getByReference(referral.reference));
+        await assert.rejects(store.referrals.list());
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('when the data directory does not exist, then openStore creates it and the SQLite file inside', async () => {
+      const dir = path.join(tempDir(), 'nested', 'data');
+
+      const store = await openStore({ dataDir: dir });
+      try {
+        assert.equal(store.kind, 'embedded');
+        assert.ok(existsSync(path.join(dir, SQLITE_FILE_NAME)));
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("when opened on ':memory:', then it works without touching the disk", async () => {
+      const store = await SqliteStore.open(':memory:');
+      try {
+        const { created } = await store.referrals.insertIfAbsent(makeReferral(numbered(1)));
+        assert.equal(created, true);
+        assert.equal(await store.referrals.count(), 1);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
+
+describe('store contract: MongoDB (when MONGODB_URI is set)', function () {
+  const uri = process.env.MONGODB_URI ?? '';
+  const runId = randomBytes(4).toString('hex');
+  let testNumber = 0;
+
+  before(function () {
+    if (!uri) this.skip();
+  });
+
+  storeContract(() => {
+    testNumber += 1;
+    const dbName = `hub_contract_${runId}_${testNumber}`;
+    return {
+      open: () => MongoStore.open(uri, dbName, { clock }),
+      destroy: async () => {
+        const client = await MongoClient.connect(uri);
+        try {
+          await client.db(dbName).dropDatabase();
+        } finally {
+          await client.close();
+        }
+      },
+    };
+  });
+});
