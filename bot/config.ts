@@ -1,0 +1,80 @@
+/**
+ * Configuration: one zod schema over the environment, checked once at start-up.
+ *
+ * Every key is documented in .env.example. Secrets have no defaults. A bad value stops the process with a message
+ * that names the variable and says what is wrong, instead of failing later in the middle of a resident's turn.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const optionalUrl = optionalString.pipe(z.string().url({ message: 'must be a full URL such as https://example.org/path' }).optional());
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: z.string().default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    COUNCIL: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, { message: 'must be the name of a folder under councils/, e.g. rotherham' })
+      .default('rotherham'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    MICROSOFT_APP_ID: optionalString,
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    MICROSOFT_APP_TENANT_ID: optionalString,
+
+    MONGODB_URI: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, { message: 'must start with mongodb:// or mongodb+srv://' })
+        .optional(),
+    ),
+    MONGODB_DB: z.string().min(1).default('community-hub'),
+
+    /** Secret for keyed hashes of phone numbers and for signing embedded Direct Line tokens. */
+    HASH_SECRET: optionalString.pipe(z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
+    PUBLIC_URL: optionalUrl,
+  })
+  .superRefine((env, ctx) => {
+    if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_PASSWORD'],
+        message: 'is required when MICROSOFT_APP_ID is set (unless MICROSOFT_APP_TYPE is UserAssignedMSI)',
+      });
+    }
+    if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required for a SingleTenant app' });
+    }
+    if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HASH_SECRET'],
+        message: 'is required in production (generate one with: openssl rand -hex 32)',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every setting.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Throws {@link ConfigError} listing every problem at once, never the values. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`));
+}

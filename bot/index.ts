@@ -1,0 +1,48 @@
+/**
+ * `npm start`: reads the configuration, builds the application and serves it. Only wiring lives here.
+ */
+import { createApp } from './composition';
+import { ConfigError, loadConfig } from './config';
+import { startServer } from './server';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  const running = await startServer(app, { port: config.PORT, host: config.HOST });
+  app.logger.info({ port: running.port, store: app.store.kind, council: app.profile.id }, 'community-hub-bot started');
+  process.stdout.write(
+    [
+      '',
+      `  ${app.profile.shortName} community hub bot is running (${app.store.kind} store, council profile "${app.profile.id}")`,
+      `  Bot Framework endpoint:  ${running.url}/api/messages   (Bot Framework Emulator, or POST activities)`,
+      `  Health:                  ${running.url}/healthz  ${running.url}/readyz`,
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    await running.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`community-hub-bot could not start: ${err instanceof Error ? err.name + ': ' + err.message : String(err)}\n`);
+  process.exit(1);
+});

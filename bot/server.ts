@@ -1,0 +1,94 @@
+/**
+ * The HTTP server. `startServer` and its `close` are what `npm start` and the component tests both use (tests on
+ * port 0), so tests exercise the real routes, adapter, bot and store.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { App } from './composition';
+import { AppError } from '../services/errors';
+import { incomingActivity } from './activitySchema';
+import { sendError } from './httpErrors';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+export function buildServer(app: App): Server {
+  const server = restify.createServer({ name: 'community-hub-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
+  server.pre((req: Request, res: Response, next) => {
+    const id = randomUUID();
+    (req as Request & { correlationId?: string }).correlationId = id;
+    res.header('X-Correlation-Id', id);
+    return next();
+  });
+
+  // Restify's own errors (bad JSON, body too large, unknown route) get the same body shape as ours, without
+  // echoing parser messages that can quote the request.
+  server.on('restifyError', (_req: Request, _res: Response, err: Error & { statusCode?: number; body?: unknown }, callback: () => void) => {
+    const status = err.statusCode ?? 500;
+    const code = status === 404 ? 'not-found' : status === 405 ? 'method-not-allowed' : status === 413 ? 'too-large' : status < 500 ? 'invalid-input' : 'internal';
+    const message = status === 404 ? 'Not found.' : status === 413 ? 'The request is too large.' : status < 500 ? 'The request could not be read.' : 'Something went wrong on our side.';
+    (err as Error & { toJSON?: () => unknown }).toJSON = () => ({ error: { code, message } });
+    if (status >= 500) app.logger.error({ status, name: err.name }, 'request failed');
+    return callback();
+  });
+  server.on('after', (req: Request, res: Response) => {
+    app.logger.debug({ method: req.method, route: req.getRoute()?.path, status: res.statusCode, correlationId: (req as Request & { correlationId?: string }).correlationId }, 'request');
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const checked = incomingActivity.safeParse(req.body);
+    if (!checked.success) {
+      sendError(res, new AppError('invalid-input', 'The body is not a Bot Framework activity.', { details: checked.error.issues.map((i) => ({ path: i.path.join('.'), problem: i.code })) }), app.logger);
+      return;
+    }
+    try {
+      await app.adapter.process(req, res, (context) => app.bot.run(context));
+    } catch (err) {
+      if (!res.headersSent) sendError(res, err, app.logger);
+    }
+  });
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.json({ status: 'ok' });
+  });
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    try {
+      await app.store.ping();
+      res.json({ status: 'ready', store: app.store.kind });
+    } catch {
+      res.status(503);
+      res.json({ status: 'not-ready', store: app.store.kind });
+    }
+  });
+
+  return server;
+}
+
+export async function startServer(app: App, options: { port: number; host?: string }): Promise<RunningServer> {
+  const server = buildServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
+  return {
+    server,
+    port,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.server.closeAllConnections?.();
+      }),
+  };
+}

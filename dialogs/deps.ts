@@ -1,0 +1,10 @@
+import type { Clock } from '../services/clock';
+import type { CouncilProfile } from '../services/council/types';
+import type { ReferralService } from '../services/referrals/referralService';
+
+/** What the dialogs need from the outside, injected so tests can run them against a real store and a fixed clock. */
+export interface DialogDeps {
+  profile: CouncilProfile;
+  referrals: Pick<ReferralService, 'submitReferral' | 'recordPersonRequest'>;
+  clock: Clock;
+}

@@ -1,0 +1,132 @@
+/**
+ * What the three journeys share at their end: the privacy notice and consent, the summary with "change
+ * something", and the hand-over of a typed draft to the referral service. Dialogs collect; services act.
+ */
+import { MessageFactory } from 'botbuilder';
+import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Channel, ContactDetails, Referral, ReferralAnswers, UrgencyReason } from '../services/referrals/model';
+import { optionsFrom, toChoices, type Option } from './choices';
+import type { ContactAnswers } from './contactDialog';
+import type { DialogDeps } from './deps';
+import { PromptIds, TurnKeys } from './ids';
+import { InterruptibleDialog } from './interruptibleDialog';
+import * as wording from './wording';
+
+/** Every journey's state carries the key that makes its submission idempotent. */
+export interface JourneyState {
+  journeyKey: string;
+  consentAt?: string;
+  /** The free-text message that started the journey ("can't afford the electric"), used once to skip a question. */
+  openingText?: string;
+}
+
+export type SummaryLine = readonly [label: string, value: string];
+
+const confirmOptions = optionsFrom(wording.summary.confirmOptions, {
+  send: ['yes', 'send', 'send it', 'yes please', 'correct', 'ok', 'confirm', 'y'],
+  change: ['change', 'no', 'edit', 'wrong', 'n'],
+});
+
+export function channelOf(channelId: string): Channel {
+  switch (channelId) {
+    case 'webchat':
+    case 'emulator':
+    case 'directline':
+    case 'sms':
+    case 'test':
+      return channelId;
+    default:
+      return 'other';
+  }
+}
+
+export abstract class JourneyDialog extends InterruptibleDialog {
+  protected async promptConsent(step: WaterfallStepContext<JourneyState>, prompt: string): Promise<DialogTurnResult> {
+    if (step.options.consentAt) return step.next(true);
+    await step.context.sendActivity(wording.consent.privacyNotice(this.deps.profile.name));
+    return step.prompt(PromptIds.confirm, { prompt, retryPrompt: wording.consent.retry });
+  }
+
+  /** Returns false (and ends the journey politely) when the resident said no to consent. */
+  protected async recordConsent(step: WaterfallStepContext<JourneyState>): Promise<boolean> {
+    if (step.result !== true) {
+      await step.context.sendActivity(wording.consent.declined);
+      return false;
+    }
+    step.options.consentAt ??= this.deps.clock.now().toISOString();
+    return true;
+  }
+
+  protected async promptSummary(step: WaterfallStepContext<JourneyState>, lines: SummaryLine[]): Promise<DialogTurnResult> {
+    const text = [wording.summary.intro, ...lines.map(([label, value]) => `${label}: ${value}`)].join('\n');
+    await step.context.sendActivity(MessageFactory.text(text));
+    return step.prompt(PromptIds.choice, {
+      prompt: wording.summary.confirmPrompt,
+      retryPrompt: wording.summary.retry,
+      choices: toChoices(confirmOptions),
+    });
+  }
+
+  protected wantsChange(step: WaterfallStepContext<JourneyState>): boolean {
+    return (step.result as FoundChoice).value === 'change';
+  }
+
+  protected async promptWhichToChange<V extends string>(step: WaterfallStepContext<JourneyState>, fields: Option<V>[]): Promise<DialogTurnResult> {
+    return step.prompt(PromptIds.choice, {
+      prompt: wording.summary.whichPrompt,
+      retryPrompt: wording.summary.whichRetry,
+      choices: toChoices(fields),
+    });
+  }
+
+  protected async submit(
+    step: WaterfallStepContext<JourneyState>,
+    answers: ReferralAnswers,
+    contact: ContactDetails,
+    options: { partial?: boolean; extraUrgency?: UrgencyReason[] } = {},
+  ): Promise<Referral> {
+    const conversationId = (step.context.turnState.get(TurnKeys.conversationId) as string | undefined) ?? step.context.activity.conversation.id;
+    const flagged = (step.context.turnState.get(TurnKeys.urgency) as UrgencyReason[] | undefined) ?? [];
+    const { referral } = await this.deps.referrals.submitReferral(
+      {
+        kind: answers.kind,
+        answers,
+        contact,
+        consent: { given: true, wordingVersion: wording.PRIVACY_WORDING_VERSION, at: step.options.consentAt ?? this.deps.clock.now().toISOString() },
+        channel: channelOf(step.context.activity.channelId),
+        conversationId,
+        urgencyReasons: [...flagged, ...(options.extraUrgency ?? [])],
+        partial: options.partial ?? false,
+      },
+      `${conversationId}:${step.options.journeyKey}`,
+    );
+    return referral;
+  }
+
+  protected serviceLevelHours(referral: Referral): number {
+    const levels = this.deps.profile.serviceLevels[referral.kind];
+    return referral.urgent ? levels.urgentHours : levels.standardHours;
+  }
+}
+
+export function toContactDetails(answers: ContactAnswers): ContactDetails {
+  return {
+    anonymous: false,
+    name: answers.name,
+    method: answers.method,
+    ...(answers.phone ? { phone: answers.phone } : {}),
+    ...(answers.email ? { email: answers.email } : {}),
+    bestTime: answers.bestTime,
+  };
+}
+
+export function contactSummary(contact: ContactAnswers): SummaryLine[] {
+  const lines: SummaryLine[] = [
+    [wording.summaryLabels.name, contact.name],
+    [wording.summaryLabels.contactMethod, wording.contact.methodLabels[contact.method]],
+  ];
+  if (contact.phone) lines.push([wording.summaryLabels.phone, contact.phone]);
+  if (contact.email) lines.push([wording.summaryLabels.email, contact.email]);
+  lines.push([wording.summaryLabels.bestTime, wording.contact.bestTimeLabels[contact.bestTime]]);
+  return lines;
+}

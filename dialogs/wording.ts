@@ -1,0 +1,271 @@
+/**
+ * Everything the bot says to residents, in one place, so that the hub, the council's communications team and its
+ * safeguarding lead can review it (and later translate it) without reading any flow logic.
+ *
+ * Plain English: short sentences, "we" for the hub, no jargon. Crisis wording is fixed and approved: change it
+ * only with the council's safeguarding lead, and bump {@link CRISIS_WORDING_VERSION}.
+ */
+import type { DirectoryService, HubContact } from '../services/council/types';
+import type {
+  AsbType,
+  BefriendingInterest,
+  BestTime,
+  ContactMethod,
+  CostOfLivingNeed,
+  ReferralKind,
+} from '../services/referrals/model';
+
+/** Recorded with each consent so the hub knows exactly which notice the resident agreed to. */
+export const PRIVACY_WORDING_VERSION = 'privacy-2026-11-v1';
+export const CRISIS_WORDING_VERSION = 'crisis-2026-11-v1';
+
+/** Fixed, approved wording. Nothing here is generated or varied. */
+export const crisis = {
+  suicideSelfHarm: [
+    "I'm really sorry you're feeling like this. You don't have to cope on your own.",
+    'If your life is at risk right now, call 999.',
+    'You can talk to Samaritans any time, day or night, free: call 116 123.',
+    'If you would rather text, text SHOUT to 85258.',
+    'You can also call NHS 111 and choose the mental health option.',
+  ].join('\n'),
+  danger: [
+    'If you or someone else is in danger right now, call 999 now.',
+    'If you cannot speak, call 999 and then press 55 when asked, so the police know it is an emergency.',
+    'If you smell gas, leave the building and call 0800 111 999.',
+  ].join('\n'),
+  afterwards: 'When you feel ready, you can carry on here and we will make sure the hub contacts you as a priority.',
+} as const;
+
+export const general = {
+  welcome: (councilShortName: string) =>
+    `Hello, this is the ${councilShortName} Community Hub. I can help you find someone to talk to, get help with the cost of living, or report anti-social behaviour.`,
+  menuPrompt: 'What would you like help with today?',
+  menuRetry: 'Sorry, I did not catch that. Please choose one of the options, or tell me in a few words what you need.',
+  menuOptions: {
+    befriending: 'Someone to talk to',
+    'cost-of-living': 'Help with the cost of living',
+    asb: 'Report anti-social behaviour',
+  } satisfies Record<ReferralKind, string>,
+  anythingElse: 'If there is anything else, just send me a message.',
+  cancelled: 'OK, I have stopped that. Nothing has been sent to the hub.',
+  help: (journey: string | null) =>
+    [
+      journey ? `You are ${journey}.` : 'I can help you find someone to talk to, get help with the cost of living, or report anti-social behaviour.',
+      'You can type "start again" at any time, or "speak to a person" to contact the hub.',
+      'If anyone is in danger, call 999.',
+    ].join('\n'),
+  carryOn: "Let's carry on.",
+  turnError: (hubPhone: string) =>
+    `Sorry, something went wrong on our side. What you have told me so far is safe. Please send your last message again, or call the hub on ${hubPhone}.`,
+  emptyMessage: 'Sorry, I can only read text messages. Please type your answer.',
+} as const;
+
+export const person = {
+  contact: (hub: HubContact, hoursText: string, openNow: boolean) =>
+    [
+      `You can speak to someone at ${hub.name} on ${hub.phone}${openNow ? ' (open now)' : ''}, or email ${hub.email}.`,
+      `Opening hours: ${hoursText}.`,
+      openNow ? '' : 'We are closed at the moment. You can carry on here and we will call you back when we open.',
+      'If anyone is in danger, call 999.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+} as const;
+
+const contactMethodLabels: Record<ContactMethod, string> = { phone: 'Phone call', sms: 'Text message', email: 'Email' };
+const bestTimeLabels: Record<BestTime, string> = {
+  morning: 'Morning',
+  afternoon: 'Afternoon',
+  evening: 'Early evening',
+  any: 'Any time',
+};
+
+export const contact = {
+  nameForSelf: 'What is your name?',
+  nameForOther: 'What is their name?',
+  nameRetry: 'Sorry, please type a name using letters (up to 100 characters).',
+  methodPrompt: (forOther: boolean) =>
+    forOther ? 'How should the hub contact them?' : 'How would you like the hub to contact you?',
+  methodRetry: 'Please choose phone call, text message or email.',
+  methodLabels: contactMethodLabels,
+  phonePrompt: (forOther: boolean) => (forOther ? 'What is their phone number?' : 'What is your phone number?'),
+  mobilePrompt: (forOther: boolean) => (forOther ? 'What is their mobile number?' : 'What is your mobile number?'),
+  phoneRetry: 'Sorry, that does not look like a UK phone number. Please type it like 07700 900123 or 01709 123456.',
+  mobileRetry: 'Sorry, that does not look like a UK mobile number. Please type it like 07700 900123.',
+  emailPrompt: (forOther: boolean) => (forOther ? 'What is their email address?' : 'What is your email address?'),
+  emailRetry: 'Sorry, that does not look like an email address. Please type it like name@example.com.',
+  bestTimePrompt: 'When is the best time to get in touch?',
+  bestTimeRetry: 'Please choose morning, afternoon, early evening or any time.',
+  bestTimeLabels,
+} as const;
+
+export const postcode = {
+  prompt: (forOther: boolean) => (forOther ? 'What is their postcode?' : 'What is your postcode?'),
+  retry: 'Sorry, that does not look like a UK postcode. Please type it like S60 1AE.',
+} as const;
+
+export const consent = {
+  privacyNotice: (councilName: string) =>
+    [
+      `Privacy: ${councilName} will use these details only to arrange the help you asked for.`,
+      'Hub staff will see them, and may share them with a partner organisation if you need their help.',
+      'We keep them for up to two years after your request is closed, then delete them.',
+      'You can ask to see or delete your details at any time by contacting the hub.',
+    ].join(' '),
+  prompt: 'Do you agree to the hub keeping these details and contacting you?',
+  promptForOther: 'Do you agree to the hub keeping these details and contacting them?',
+  retry: 'Please answer yes or no.',
+  declined: 'That is fine. Nothing has been sent to the hub. You can call the hub instead at any time.',
+} as const;
+
+export const summary = {
+  intro: 'Please check this is right:',
+  confirmPrompt: 'Shall I send this to the hub?',
+  confirmOptions: { send: 'Yes, send it', change: 'Change something' },
+  retry: 'Please choose "Yes, send it" or "Change something".',
+  whichPrompt: 'What would you like to change?',
+  whichRetry: 'Please choose one of the options.',
+} as const;
+
+export const befriending = {
+  journeyName: 'asking for someone to talk to (befriending)',
+  intro: 'We can put you in touch with a friendly volunteer or local groups. I just need to ask a few questions.',
+  forWhomPrompt: 'Is this for you, or for someone else?',
+  forWhomOptions: { self: 'For me', 'someone-else': 'For someone else' },
+  forWhomRetry: 'Please choose "For me" or "For someone else".',
+  agreedPrompt: 'Have they agreed to you asking us to contact them?',
+  agreedRetry: 'Please answer yes or no.',
+  notAgreed:
+    'We can only contact someone who has agreed to it. Please talk to them first, then come back to us, or give them the hub number so they can call us.',
+  interestsPrompt: (forOther: boolean) =>
+    `What would ${forOther ? 'they' : 'you'} enjoy? You can choose more than one, for example "1 and 3".`,
+  interestsRetry: 'Sorry, please choose one or more: a regular phone call, a visit, or groups and activities nearby.',
+  interestLabels: {
+    'phone-call': 'A regular phone call',
+    visit: 'A visit at home',
+    groups: 'Groups and activities nearby',
+  } satisfies Record<BefriendingInterest, string>,
+  needsPrompt: (forOther: boolean) =>
+    `Is there anything that would help ${forOther ? 'them' : 'you'}, like access needs or a language other than English? Type it, or type "no".`,
+  needsRetry: 'Please keep it to 500 characters or fewer, or type "no".',
+  nextSteps: (reference: string, hub: HubContact, withinHours: number, urgent: boolean) =>
+    [
+      `Thank you. Your reference is ${reference}.`,
+      urgent
+        ? 'Someone from the hub will be in touch as soon as possible.'
+        : `Someone from the hub will contact you within ${describeHours(withinHours)} to talk about what would suit you best.`,
+      `If you need us sooner, call ${hub.phone} and give your reference.`,
+    ].join('\n'),
+} as const;
+
+export const costOfLiving = {
+  journeyName: 'asking for help with the cost of living',
+  needsPrompt: 'What do you need help with? You can choose more than one, for example "1 and 2".',
+  needsRetry: 'Sorry, please choose one or more: food, energy and heating, money and debt advice, warm spaces, or housing costs.',
+  needLabels: {
+    food: 'Food',
+    energy: 'Energy and heating',
+    'money-advice': 'Money and debt advice',
+    'warm-spaces': 'Warm spaces',
+    'housing-costs': 'Housing costs',
+  } satisfies Record<CostOfLivingNeed, string>,
+  signpostIntro: 'These services can help now:',
+  signpostExampleNote: '(These are example listings while the council sets up its directory.)',
+  noServices: 'I could not find a listed service for that, but the hub can help.',
+  callbackPrompt: 'Would you like someone from the hub to call you back to talk it through?',
+  callbackRetry: 'Please answer yes or no.',
+  noCallback: (hub: HubContact) => `OK. If you change your mind, call the hub on ${hub.phone} or message me again.`,
+  notesPrompt: 'Is there anything else the hub should know before they contact you? Type it, or type "no".',
+  notesRetry: 'Please keep it to 1,000 characters or fewer, or type "no".',
+  nextSteps: (reference: string, hub: HubContact, withinHours: number, urgent: boolean) =>
+    [
+      `Thank you. Your reference is ${reference}.`,
+      urgent
+        ? 'Someone from the hub will be in touch as soon as possible.'
+        : `Someone from the hub will contact you within ${describeHours(withinHours)}.`,
+      `If things get worse before then, call ${hub.phone} and give your reference.`,
+    ].join('\n'),
+} as const;
+
+export const asb = {
+  journeyName: 'reporting anti-social behaviour',
+  typePrompt: 'What kind of problem is it?',
+  typeRetry: 'Please choose one of the options, or type "other".',
+  typeLabels: {
+    noise: 'Noise',
+    vandalism: 'Vandalism or damage',
+    drugs: 'Drug activity',
+    intimidation: 'Intimidation or harassment',
+    vehicles: 'Vehicles',
+    other: 'Something else',
+  } satisfies Record<AsbType, string>,
+  wherePrompt: 'Where is it happening? Type a street, a landmark or a postcode.',
+  whereRetry: 'Please tell me the street, landmark or postcode in 300 characters or fewer.',
+  whenPrompt: 'When is it happening?',
+  whenRetry: 'Please choose one of the options.',
+  whenLabels: { now: 'Happening now', 'earlier-today': 'Earlier today', ongoing: 'It keeps happening' },
+  frequencyPrompt: 'How often does it happen?',
+  frequencyLabels: {
+    daily: 'Every day',
+    'few-times-a-week': 'A few times a week',
+    weekly: 'About once a week',
+    'less-often': 'Less often',
+  },
+  dangerPrompt: 'Is anyone in danger right now?',
+  dangerRetry: 'Please answer yes or no. If anyone is in danger, call 999 now.',
+  dangerCall999: 'Please call 999 now. The police can act straight away; the hub cannot.',
+  keepDraftPrompt: 'Would you like us to keep what you have told us as an urgent report for the hub?',
+  draftKept: (reference: string) => `I have saved it as an urgent report. Your reference is ${reference}. Please call 999 now if you have not already.`,
+  draftDiscarded: 'OK, nothing has been saved. Please call 999 now if you have not already.',
+  descriptionPrompt: 'Please describe what is happening. Include anything that would help, like times or descriptions of vehicles.',
+  descriptionRetry: 'Please describe it in 1,000 characters or fewer.',
+  anonymousPrompt: 'Would you like to report this anonymously, or give your contact details so the hub can update you?',
+  anonymousOptions: { anonymous: 'Report anonymously', contact: 'Give my contact details' },
+  anonymousRetry: 'Please choose "Report anonymously" or "Give my contact details".',
+  consentAnonymous: 'Do you agree to the hub keeping this report and sharing it with the community safety team?',
+  nextSteps: (reference: string, withinHours: number, anonymous: boolean) =>
+    [
+      `Thank you. Your reference is ${reference}.`,
+      `The hub will pass your report to the community safety team and ward councillors within ${describeHours(withinHours)}.`,
+      anonymous ? 'As you reported anonymously, we will not contact you about it.' : 'We will let you know what happens.',
+      'For police matters that are not an emergency, call 101. If anyone is in danger, call 999.',
+    ].join('\n'),
+} as const;
+
+export const validation = {
+  tooLong: (max: number) => `Please keep it to ${max.toLocaleString('en-GB')} characters or fewer.`,
+} as const;
+
+export function describeHours(hours: number): string {
+  if (hours <= 24) return `${hours} hours`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? '1 day' : `${days} days`;
+}
+
+/** A directory listing in a few lines: name, what it is, how to reach it, when. */
+export function describeService(service: DirectoryService): string {
+  const lines = [`${service.name}: ${service.description}`];
+  const reach = [service.phone && `call ${service.phone}`, service.url].filter(Boolean).join(' or ');
+  if (reach) lines.push(`  ${reach.charAt(0).toUpperCase()}${reach.slice(1)}`);
+  if (service.schedule) lines.push(`  Open ${service.schedule}`);
+  return lines.join('\n');
+}
+
+export const summaryLabels = {
+  forWhom: 'For',
+  name: 'Name',
+  contactMethod: 'Contact by',
+  phone: 'Phone',
+  email: 'Email',
+  bestTime: 'Best time',
+  postcode: 'Postcode',
+  interests: 'Would enjoy',
+  accessNeeds: 'Other needs',
+  needs: 'Help with',
+  notes: 'Anything else',
+  asbType: 'Problem',
+  location: 'Where',
+  when: 'When',
+  description: 'What is happening',
+  anonymous: 'Anonymous',
+} as const;

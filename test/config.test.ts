@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../bot/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('when nothing is set, then it runs on the embedded defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.PORT, 3978);
+    assert.equal(config.DATA_DIR, './data');
+    assert.equal(config.COUNCIL, 'rotherham');
+    assert.equal(config.MONGODB_URI, undefined);
+    assert.equal(config.MICROSOFT_APP_ID, undefined);
+  });
+
+  it('when empty strings are set (as .env files do), then they count as unset', () => {
+    const config = loadConfig({ MONGODB_URI: '', MICROSOFT_APP_ID: '  ' });
+    assert.equal(config.MONGODB_URI, undefined);
+    assert.equal(config.MICROSOFT_APP_ID, undefined);
+  });
+
+  const cases: [what: string, env: Record<string, string>, expected: RegExp][] = [
+    ['a port that is not a number', { PORT: 'eighty' }, /^PORT /],
+    ['a port out of range', { PORT: '70000' }, /^PORT /],
+    ['a MongoDB URI with the wrong scheme', { MONGODB_URI: 'http://db:27017' }, /^MONGODB_URI must start with mongodb:\/\//],
+    ['an app id without a password', { MICROSOFT_APP_ID: 'a1b2' }, /^MICROSOFT_APP_PASSWORD is required when MICROSOFT_APP_ID is set/],
+    ['a single-tenant app without a tenant', { MICROSOFT_APP_ID: 'a', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TYPE: 'SingleTenant' }, /^MICROSOFT_APP_TENANT_ID is required/],
+    ['an unknown app type', { MICROSOFT_APP_TYPE: 'Anyone' }, /^MICROSOFT_APP_TYPE /],
+    ['a council name with a path in it', { COUNCIL: '../etc' }, /^COUNCIL must be the name of a folder under councils\//],
+    ['production without a hash secret', { NODE_ENV: 'production' }, /^HASH_SECRET is required in production/],
+    ['a short hash secret', { HASH_SECRET: 'short' }, /^HASH_SECRET must be at least 32 characters/],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+  ];
+  for (const [what, env, expected] of cases) {
+    it(`when given ${what}, then the message names the setting and the problem`, () => {
+      const problems = problemsOf(env);
+      assert.ok(problems.some((p) => expected.test(p)), problems.join('\n'));
+    });
+  }
+
+  it('when several settings are wrong, then every problem is reported at once and no value is echoed', () => {
+    try {
+      loadConfig({ PORT: 'x', MONGODB_URI: 'postgres://secret-password@db' });
+      assert.fail('expected a ConfigError');
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.problems.length, 2);
+      assert.match(err.message, /See \.env\.example/);
+      assert.doesNotMatch(err.message, /secret-password/);
+    }
+  });
+});
