@@ -18,7 +18,9 @@ import { createSafeguardingDetector } from '../services/safeguarding/detector';
 import type { SafeguardingDetector } from '../services/safeguarding/types';
 import { openStore } from '../services/store';
 import type { Store } from '../services/store/types';
+import { createSmsSetup, type SmsSetup } from './channels/twilio/setup';
 import type { Config } from './config';
+import { hashSecret } from './localSecrets';
 import { ResidentBot } from './residentBot';
 import { StoreStorage } from './storeStorage';
 import { createOnTurnError } from './turnError';
@@ -33,6 +35,8 @@ export interface App {
   referrals: ReferralService;
   adapter: CloudAdapter;
   bot: ResidentBot;
+  /** Null when SMS is neither configured nor simulated. */
+  sms: SmsSetup | null;
   close(): Promise<void>;
 }
 
@@ -63,10 +67,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID ?? '',
   } as ConfigurationBotFrameworkAuthenticationOptions);
   const adapter = new CloudAdapter(auth);
-  adapter.onTurnError = createOnTurnError({ logger, hubPhone: profile.hub.phone });
+  const onTurnError = createOnTurnError({ logger, hubPhone: profile.hub.phone });
+  adapter.onTurnError = onTurnError;
 
   const conversationState = new ConversationState(new StoreStorage(store.botState));
   const bot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock });
+  const secret = hashSecret(config.HASH_SECRET, path.resolve(config.DATA_DIR));
+  const sms = await createSmsSetup({ config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret });
 
   return {
     config,
@@ -78,6 +85,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     referrals,
     adapter,
     bot,
-    close: () => store.close(),
+    sms,
+    close: async () => {
+      await sms?.close();
+      await store.close();
+    },
   };
 }

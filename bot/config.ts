@@ -42,6 +42,22 @@ export const configSchema = z
     /** Secret for keyed hashes of phone numbers and for signing embedded Direct Line tokens. */
     HASH_SECRET: optionalString.pipe(z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
     PUBLIC_URL: optionalUrl,
+
+    TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, { message: 'must be an account SID: AC followed by 32 hex digits' }).optional()),
+    TWILIO_AUTH_TOKEN: optionalString,
+    TWILIO_PHONE_NUMBER: optionalString.pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, { message: 'must be in E.164 form, e.g. +447700900000' }).optional()),
+    TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, { message: 'must be a messaging service SID: MG followed by 32 hex digits' }).optional()),
+    /** The exact public URL Twilio calls for inbound texts; signatures are computed over it. */
+    TWILIO_WEBHOOK_URL: optionalUrl,
+    /** Where Twilio posts delivery status; defaults to TWILIO_WEBHOOK_URL + "/status". */
+    TWILIO_STATUS_CALLBACK_URL: optionalUrl,
+    /** Base URL of the Twilio REST API: only for a local test double. */
+    TWILIO_API_URL: optionalUrl,
+    /** auto: with no Twilio account (and not in production), simulate Twilio locally for `npm run sms`. */
+    SMS_SIMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
+    /** Messages one number may send per SMS_RATE_WINDOW_SECONDS before the bot stops answering for a while. */
+    SMS_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+    SMS_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -53,6 +69,15 @@ export const configSchema = z
     }
     if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID) {
       ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required for a SingleTenant app' });
+    }
+    const twilioKeys = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_PHONE_NUMBER', 'TWILIO_MESSAGING_SERVICE_SID', 'TWILIO_WEBHOOK_URL'] as const;
+    if (twilioKeys.some((key) => env[key])) {
+      for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_WEBHOOK_URL'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required to use Twilio SMS (set all TWILIO_ settings, or none)' });
+      }
+      if (!env.TWILIO_PHONE_NUMBER && !env.TWILIO_MESSAGING_SERVICE_SID) {
+        ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'or TWILIO_MESSAGING_SERVICE_SID is required to send texts' });
+      }
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({

@@ -25,6 +25,11 @@ async function main(): Promise<void> {
       `  ${app.profile.shortName} community hub bot is running (${app.store.kind} store, council profile "${app.profile.id}")`,
       `  Bot Framework endpoint:  ${running.url}/api/messages   (Bot Framework Emulator, or POST activities)`,
       `  Health:                  ${running.url}/healthz  ${running.url}/readyz`,
+      app.sms?.simulator
+        ? `  SMS (simulated, no Twilio account): run \`npm run sms\` in another terminal`
+        : app.sms
+          ? `  SMS webhooks:            ${running.url}/api/sms  ${running.url}/api/sms/status (Twilio calls ${app.sms.routes.webhookUrl})`
+          : '  SMS:                     off (set the TWILIO_ settings)',
       '',
     ].join('\n'),
   );

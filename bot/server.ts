@@ -8,6 +8,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { App } from './composition';
 import { AppError } from '../services/errors';
 import { incomingActivity } from './activitySchema';
+import { registerSmsRoutes } from './channels/twilio/routes';
 import { sendError } from './httpErrors';
 
 export interface RunningServer {
@@ -57,6 +58,8 @@ export function buildServer(app: App): Server {
     }
   });
 
+  if (app.sms) registerSmsRoutes(server, { sms: app.sms.channel, config: app.sms.routes, store: app.store, clock: app.clock, logger: app.logger });
+
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok' });
   });
@@ -80,6 +83,7 @@ export async function startServer(app: App, options: { port: number; host?: stri
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  app.sms?.onListening(port);
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   return {
     server,

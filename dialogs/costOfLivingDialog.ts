@@ -83,10 +83,11 @@ export class CostOfLivingDialog extends JourneyDialog {
     state.needs = step.result as CostOfLivingNeed[];
     if (state.wantsCallback) return step.next(true);
     const { profile } = this.deps;
-    const services = servicesFor(profile, state.needs).slice(0, 4);
+    const short = wording.isShortForm(step.context.activity.channelId);
+    const services = servicesFor(profile, state.needs).slice(0, short ? 3 : 4);
     state.signposted = services.map((s) => s.id);
     const lines = services.length
-      ? [wording.costOfLiving.signpostIntro, ...services.map(wording.describeService)]
+      ? [wording.costOfLiving.signpostIntro, ...services.map(short ? wording.sms.describeService : wording.describeService)]
       : [wording.costOfLiving.noServices];
     if (services.length && profile.directory.exampleData) lines.push(wording.costOfLiving.signpostExampleNote);
     await step.context.sendActivity(lines.join('\n'));

@@ -79,7 +79,10 @@ export class MainDialog extends InterruptibleDialog {
       const { kind } = recogniseJourney(text);
       if (kind) return step.next({ value: kind, openingText: text });
     }
-    if (!step.options.afterCancel) await step.context.sendActivity(wording.general.welcome(this.deps.profile.shortName));
+    if (!step.options.afterCancel) {
+      const welcome = wording.isShortForm(step.context.activity.channelId) ? wording.sms.welcome : wording.general.welcome;
+      await step.context.sendActivity(welcome(this.deps.profile.shortName));
+    }
     return step.prompt(PromptIds.menu, {
       prompt: wording.general.menuPrompt,
       retryPrompt: wording.general.menuRetry,

@@ -269,3 +269,25 @@ export const summaryLabels = {
   description: 'What is happening',
   anonymous: 'Anonymous',
 } as const;
+
+/**
+ * SMS-only wording: keyword replies, and short forms where the web wording is long. Texts cost the council per
+ * 153 characters, and long texts arrive in pieces on older phones.
+ */
+export const sms = {
+  help: (hub: HubContact, hoursText: string) =>
+    `${hub.name}: call ${hub.phone} (${hoursText}) or email ${hub.email}. In an emergency call 999. Reply STOP to stop texts.`,
+  optedIn: (hub: HubContact) => `You will get texts from ${hub.name} again. Send us a message to start, or reply STOP to stop.`,
+  slowDown: 'You have sent a lot of messages in a short time. Please wait a few minutes, or call the hub.',
+  noPictures: 'Sorry, we cannot use pictures or files sent by text. Please describe it in words instead.',
+  privacyNotice: (councilName: string) =>
+    `Privacy: ${councilName} uses your details only to arrange this help, shares them only with partners who help you, and deletes them 2 years after your request is closed.`,
+  welcome: (councilShortName: string) =>
+    `${councilShortName} Community Hub. We can find you someone to talk to, help with the cost of living, or take a report of anti-social behaviour.`,
+  describeService: (service: DirectoryService) => [service.name, service.phone ? `call ${service.phone}` : service.url].filter(Boolean).join(': '),
+} as const;
+
+/** True for channels where every character costs money: use the short forms above. */
+export function isShortForm(channelId: string): boolean {
+  return channelId === 'sms';
+}

@@ -324,6 +324,79 @@ function storeContract(newHarness: () => StoreHarness): void {
     });
   });
 
+  describe('sms', () => {
+    const inbound = (sid: string, receivedAt: string) => ({
+      messageSid: sid,
+      conversationId: 'sms-abc',
+      from: '+447700900123',
+      body: 'hello',
+      numMedia: 0,
+      receivedAt,
+      processedAt: null,
+    });
+    const outbound = (id: string) => ({
+      id,
+      conversationId: 'sms-abc',
+      to: '+447700900123',
+      body: `text ${id}`,
+      status: 'queued' as const,
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: null,
+      twilioSid: null,
+      createdAt: '2026-11-16T10:00:00.000Z',
+      updatedAt: '2026-11-16T10:00:00.000Z',
+    });
+
+    it('when the same MessageSid is recorded twice, then the second is refused and only one is pending', async () => {
+      assert.equal(await store.sms.recordInbound(inbound('SM1', '2026-11-16T10:00:00.000Z')), true);
+      assert.equal(await store.sms.recordInbound(inbound('SM1', '2026-11-16T10:00:01.000Z')), false);
+      assert.deepEqual((await store.sms.pendingInbound()).map((m) => m.messageSid), ['SM1']);
+    });
+
+    it('when an inbound text is processed, then it leaves the pending list and its number and text are forgotten', async () => {
+      await store.sms.recordInbound(inbound('SM2', '2026-11-16T10:00:02.000Z'));
+      await store.sms.recordInbound(inbound('SM1', '2026-11-16T10:00:01.000Z'));
+      assert.deepEqual((await store.sms.pendingInbound()).map((m) => m.messageSid), ['SM1', 'SM2'], 'oldest first');
+      await store.sms.markInboundProcessed('SM1', '2026-11-16T10:00:03.000Z');
+      const pending = await store.sms.pendingInbound();
+      assert.deepEqual(pending.map((m) => m.messageSid), ['SM2']);
+      // A re-delivery of a processed message is still a duplicate.
+      assert.equal(await store.sms.recordInbound(inbound('SM1', '2026-11-16T10:00:04.000Z')), false);
+    });
+
+    it('when texts are queued, then they are pending in order and updates are kept', async () => {
+      const a = await store.sms.enqueueOutbound(outbound('a'));
+      const b = await store.sms.enqueueOutbound(outbound('b'));
+      assert.ok(b.seq > a.seq);
+      assert.deepEqual((await store.sms.pendingOutbound()).map((m) => m.id), ['a', 'b']);
+      await store.sms.updateOutbound('a', { status: 'sent', attempts: 1, twilioSid: 'SMx', updatedAt: '2026-11-16T10:00:05.000Z' });
+      await store.sms.updateOutbound('b', { status: 'retrying', attempts: 1, lastError: 'twilio 500', nextAttemptAt: '2026-11-16T10:00:07.000Z' });
+      assert.deepEqual((await store.sms.pendingOutbound()).map((m) => [m.id, m.status, m.lastError]), [['b', 'retrying', 'twilio 500']]);
+      const sent = await store.sms.getOutbound('a');
+      assert.equal(sent?.twilioSid, 'SMx');
+      assert.equal(sent?.attempts, 1);
+    });
+
+    it('when Twilio reports delivery, then the status is stored and a late "sent" does not move it back', async () => {
+      await store.sms.enqueueOutbound(outbound('a'));
+      await store.sms.updateOutbound('a', { status: 'sent', twilioSid: 'SMd' });
+      assert.equal(await store.sms.setDeliveryStatus('SMd', 'delivered', null, '2026-11-16T10:01:00.000Z'), true);
+      assert.equal(await store.sms.setDeliveryStatus('SMd', 'sent', null, '2026-11-16T10:01:01.000Z'), true);
+      assert.equal((await store.sms.getOutbound('a'))?.status, 'delivered');
+      assert.equal(await store.sms.setDeliveryStatus('SMunknown', 'delivered', null, '2026-11-16T10:01:00.000Z'), false);
+    });
+
+    it('when a number opts out and back in, then the flag follows', async () => {
+      assert.equal(await store.sms.isOptedOut('sms-abc'), false);
+      await store.sms.setOptOut('sms-abc', true, '2026-11-16T10:00:00.000Z');
+      assert.equal(await store.sms.isOptedOut('sms-abc'), true);
+      assert.equal(await store.sms.isOptedOut('sms-other'), false);
+      await store.sms.setOptOut('sms-abc', false, '2026-11-16T11:00:00.000Z');
+      assert.equal(await store.sms.isOptedOut('sms-abc'), false);
+    });
+  });
+
   describe('durability', () => {
     it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {
       const referral = makeReferral(numbered(1));

@@ -11,6 +11,7 @@ import { MongoClient, MongoServerError, type Collection, type Db, type Filter } 
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
+import { ensureSmsIndexes, MongoSmsRepository } from './mongoSms';
 import {
   DuplicateReferenceError,
   EtagConflictError,
@@ -19,6 +20,7 @@ import {
   type BotStateRepository,
   type ReferralFilter,
   type ReferralRepository,
+  type SmsRepository,
   type StateItem,
   type Store,
 } from './types';
@@ -66,11 +68,13 @@ export class MongoStore implements Store {
   readonly referrals: ReferralRepository;
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
+  readonly sms: SmsRepository;
 
   private constructor(private readonly client: MongoClient, private readonly db: Db, clock: Clock) {
     this.referrals = new MongoReferralRepository(db.collection<ReferralDoc>('referrals'));
     this.botState = new MongoBotStateRepository(db.collection<BotStateDoc>('botState'), clock);
     this.audit = new MongoAuditRepository(db.collection<AuditDoc>('audit'), db.collection<CounterDoc>('counters'));
+    this.sms = new MongoSmsRepository(db);
   }
 
   /**
@@ -114,6 +118,7 @@ async function ensureIndexes(db: Db): Promise<void> {
     { key: { subject: 1, _id: 1 }, name: 'subject' },
     { key: { action: 1, _id: 1 }, name: 'action' },
   ]);
+  await ensureSmsIndexes(db);
 }
 
 /** Throws on a limit MongoDB would misread: it takes 0 as "no limit" and a negative number as a batch size. */

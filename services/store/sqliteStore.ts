@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
+import { SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
 import {
   DuplicateReferenceError,
   EtagConflictError,
@@ -24,6 +25,7 @@ import {
   type BotStateRepository,
   type ReferralFilter,
   type ReferralRepository,
+  type SmsRepository,
   type StateItem,
   type Store,
 } from './types';
@@ -73,6 +75,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_subject ON audit (subject, seq);
   CREATE INDEX audit_action ON audit (action, seq);
   `,
+  SMS_MIGRATION,
 ];
 
 export interface SqliteStoreOptions {
@@ -85,12 +88,14 @@ export class SqliteStore implements Store {
   readonly referrals: ReferralRepository;
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
+  readonly sms: SmsRepository;
   private readonly pingStatement: Database.Statement<[]>;
 
   private constructor(private readonly db: Db, clock: Clock) {
     this.referrals = new SqliteReferralRepository(db);
     this.botState = new SqliteBotStateRepository(db, clock);
     this.audit = new SqliteAuditRepository(db);
+    this.sms = new SqliteSmsRepository(db);
     this.pingStatement = db.prepare<[]>('SELECT 1');
   }
 

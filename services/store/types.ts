@@ -69,6 +69,7 @@ export interface Store {
   readonly referrals: ReferralRepository;
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
+  readonly sms: SmsRepository;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -86,4 +87,66 @@ export class DuplicateReferenceError extends Error {
     super(`Reference already in use`);
     this.name = 'DuplicateReferenceError';
   }
+}
+
+// ---- SMS channel ---------------------------------------------------------------------------------------------
+
+/** An inbound text, kept until processed so a crash mid-turn is replayed on restart instead of lost. */
+export interface InboundSms {
+  messageSid: string;
+  /** HMAC of the sender's number; the number itself is kept only until the message is processed. */
+  conversationId: string;
+  from: string | null;
+  body: string | null;
+  numMedia: number;
+  receivedAt: string;
+  processedAt: string | null;
+}
+
+export const OUTBOUND_STATUSES = [
+  'queued', // waiting for its first send attempt
+  'retrying', // a send failed; another attempt is due at nextAttemptAt
+  'sent', // Twilio accepted it (queued/sending/sent at Twilio)
+  'delivered',
+  'undelivered',
+  'failed', // Twilio or we gave up; lastError says why
+  'suppressed', // not sent: the number has opted out
+] as const;
+export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
+
+/** A text to a resident, with its send attempts: the outbox is how no reply is ever silently dropped. */
+export interface OutboundSms {
+  id: string;
+  /** Order within the whole outbox; texts to one resident go in this order. */
+  seq: number;
+  conversationId: string;
+  to: string;
+  body: string;
+  status: OutboundStatus;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  twilioSid: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SmsRepository {
+  /** Records an inbound message; false when this MessageSid was seen before (Twilio retried the webhook). */
+  recordInbound(message: InboundSms): Promise<boolean>;
+  /** Marks it processed and forgets the number and text it carried. */
+  markInboundProcessed(messageSid: string, at: string): Promise<void>;
+  /** Received but not processed, oldest first. */
+  pendingInbound(): Promise<InboundSms[]>;
+  enqueueOutbound(message: Omit<OutboundSms, 'seq'>): Promise<OutboundSms>;
+  /** Texts still to send (queued or retrying), in seq order. */
+  pendingOutbound(): Promise<OutboundSms[]>;
+  updateOutbound(id: string, changes: Partial<Pick<OutboundSms, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'twilioSid' | 'updatedAt'>>): Promise<void>;
+  getOutbound(id: string): Promise<OutboundSms | null>;
+  /** Status callback from Twilio; false when the sid is unknown. Never moves a delivered text backwards. */
+  setDeliveryStatus(twilioSid: string, status: OutboundStatus, error: string | null, at: string): Promise<boolean>;
+  /** Every text to one conversation, oldest first (tests, subject access requests). */
+  outboundFor(conversationId: string): Promise<OutboundSms[]>;
+  setOptOut(conversationId: string, optedOut: boolean, at: string): Promise<void>;
+  isOptedOut(conversationId: string): Promise<boolean>;
 }

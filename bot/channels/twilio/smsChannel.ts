@@ -1,0 +1,171 @@
+/**
+ * The SMS pipeline after the webhook has checked the signature and the body:
+ * record (de-duplicated on MessageSid) → per-resident queue → keywords → flood control → the bot → texts in the
+ * outbox. Each inbound text is stored before Twilio gets its 200, and marked processed only after its replies
+ * are in the outbox, so a crash in between replays it on restart rather than losing it.
+ */
+import type { TurnContext } from 'botbuilder';
+import * as wording from '../../../dialogs/wording';
+import type { Clock } from '../../../services/clock';
+import { openingHoursText } from '../../../services/council/loadProfile';
+import type { CouncilProfile } from '../../../services/council/types';
+import { AppError } from '../../../services/errors';
+import type { Logger } from '../../../services/logger';
+import type { ReferralService } from '../../../services/referrals/referralService';
+import type { SafeguardingDetector } from '../../../services/safeguarding/types';
+import { classifyKeyword } from '../../../services/sms/keywords';
+import type { SmsOutbox } from '../../../services/sms/outbox';
+import { conversationIdForNumber } from '../../../services/sms/phoneHash';
+import type { PerSenderRateLimiter } from '../../../services/sms/rateLimiter';
+import type { InboundSms, OutboundSms, Store } from '../../../services/store/types';
+import { renderForSms } from './render';
+import { SmsAdapter } from './smsAdapter';
+
+export interface SmsChannelDeps {
+  bot: { run(context: TurnContext): Promise<void> };
+  store: Store;
+  outbox: SmsOutbox;
+  clock: Clock;
+  logger: Logger;
+  profile: CouncilProfile;
+  detector: SafeguardingDetector;
+  referrals: Pick<ReferralService, 'recordSafeguardingEvent'>;
+  rateLimiter: PerSenderRateLimiter;
+  hashSecret: string;
+  /** Our number or messaging service sid: the bot's identity on this channel. */
+  botId: string;
+  onTurnError: (context: TurnContext, error: Error) => Promise<void>;
+}
+
+export interface InboundWebhook {
+  messageSid: string;
+  from: string;
+  body: string;
+  numMedia: number;
+}
+
+export class SmsChannel {
+  readonly adapter = new SmsAdapter();
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: SmsChannelDeps) {
+    this.adapter.onTurnError = deps.onTurnError;
+  }
+
+  conversationIdFor(e164: string): string {
+    return conversationIdForNumber(e164, this.deps.hashSecret);
+  }
+
+  /** Stores the text and queues it for the bot. False when Twilio re-delivered a MessageSid already seen. */
+  async receive(message: InboundWebhook): Promise<boolean> {
+    const inbound: InboundSms = {
+      messageSid: message.messageSid,
+      conversationId: this.conversationIdFor(message.from),
+      from: message.from,
+      body: message.body,
+      numMedia: message.numMedia,
+      receivedAt: this.deps.clock.now().toISOString(),
+      processedAt: null,
+    };
+    if (!(await this.deps.store.sms.recordInbound(inbound))) return false;
+    this.schedule(inbound);
+    return true;
+  }
+
+  /** After a restart: texts that were received but not processed are processed now, in order. */
+  async resumePending(): Promise<number> {
+    const pending = await this.deps.store.sms.pendingInbound();
+    for (const inbound of pending) this.schedule(inbound);
+    return pending.length;
+  }
+
+  /** Resolves when every queued inbound text has been processed and every due reply attempted. */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+    await this.deps.outbox.flush();
+  }
+
+  /**
+   * A text from the hub to a resident who consented (used by the staff console). Refused for a number that has
+   * opted out; otherwise stored in the outbox and sent like any reply.
+   */
+  async sendToResident(e164: string, text: string): Promise<OutboundSms[]> {
+    const conversationId = this.conversationIdFor(e164);
+    if (await this.deps.store.sms.isOptedOut(conversationId)) {
+      throw new AppError('conflict', 'This resident has replied STOP, so they cannot be sent texts.');
+    }
+    return this.deps.outbox.enqueue(conversationId, e164, renderForSms([{ type: 'message', text }]));
+  }
+
+  private schedule(inbound: InboundSms): void {
+    const previous = this.queues.get(inbound.conversationId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.process(inbound))
+      .catch((err: unknown) => this.deps.logger.error({ errType: (err as Error).name, conversationId: inbound.conversationId }, 'sms turn failed'))
+      .finally(() => {
+        if (this.queues.get(inbound.conversationId) === next) this.queues.delete(inbound.conversationId);
+      });
+    this.queues.set(inbound.conversationId, next);
+  }
+
+  private async process(inbound: InboundSms): Promise<void> {
+    const { store, outbox, clock } = this.deps;
+    if (inbound.from !== null && inbound.body !== null) {
+      const texts = await this.reply(inbound.conversationId, inbound.messageSid, inbound.body, inbound.numMedia);
+      if (texts.length > 0) await outbox.enqueue(inbound.conversationId, inbound.from, texts);
+    }
+    await store.sms.markInboundProcessed(inbound.messageSid, clock.now().toISOString());
+  }
+
+  private async reply(conversationId: string, messageSid: string, body: string, numMedia: number): Promise<string[]> {
+    const { store, clock, profile, logger } = this.deps;
+    const now = clock.now().toISOString();
+    const keyword = classifyKeyword(body);
+
+    if (keyword === 'opt-out') {
+      await store.sms.setOptOut(conversationId, true, now);
+      await this.audit(conversationId, 'sms.opted-out');
+      logger.info({ conversationId }, 'sms opt-out recorded');
+      return [];
+    }
+    if (await store.sms.isOptedOut(conversationId)) {
+      if (keyword === 'opt-in') {
+        await store.sms.setOptOut(conversationId, false, now);
+        await this.audit(conversationId, 'sms.opted-in');
+        return renderForSms([{ type: 'message', text: wording.sms.optedIn(profile.hub) }]);
+      }
+      // We never text a number that has opted out. A crisis message is still noticed, so staff can act by phone.
+      const risk = this.deps.detector.assess(body);
+      if (risk.categories.length) await this.deps.referrals.recordSafeguardingEvent(conversationId, risk.categories, risk.matched);
+      return [];
+    }
+    if (keyword === 'help') {
+      return renderForSms([{ type: 'message', text: wording.sms.help(profile.hub, openingHoursText(profile.hub)) }]);
+    }
+
+    const rate = this.deps.rateLimiter.check(conversationId);
+    if (rate === 'limit-quietly') return [];
+    if (rate === 'limit-and-tell') {
+      logger.warn({ conversationId }, 'sms rate limit reached');
+      return renderForSms([{ type: 'message', text: wording.sms.slowDown }]);
+    }
+
+    const before = numMedia > 0 ? [{ type: 'message', text: wording.sms.noPictures }] : [];
+    if (!body.trim()) return renderForSms(before);
+    const activities = await this.adapter.processInbound(
+      { messageSid, conversationId, text: body, botId: this.deps.botId, receivedAt: now },
+      (context) => this.deps.bot.run(context),
+    );
+    return renderForSms([...before, ...activities]);
+  }
+
+  private async audit(conversationId: string, action: string): Promise<void> {
+    await this.deps.store.audit.append({
+      at: this.deps.clock.now().toISOString(),
+      actor: `resident:${conversationId}`,
+      action,
+      subject: conversationId,
+      detail: { channel: 'sms' },
+    });
+  }
+}

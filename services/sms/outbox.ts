@@ -1,0 +1,155 @@
+/**
+ * The SMS outbox: every text to a resident is stored first, then sent, and each attempt is recorded. A failed send
+ * is retried with exponential backoff; texts to one resident leave in order; a number that has opted out is never
+ * sent to. Nothing is silently dropped: a text ends as sent, delivered, failed (with the reason) or suppressed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { OutboundSms, SmsRepository } from '../store/types';
+
+export interface SmsSender {
+  send(to: string, body: string): Promise<{ sid: string; status: string }>;
+}
+
+/** A send failure, classified: retry (network, 429, 5xx) or not (a bad number, an unsubscribed recipient). */
+export class SmsSendError extends Error {
+  constructor(
+    readonly retryable: boolean,
+    /** Short, with no personal data: "twilio 21610", "http 503", "network". */
+    readonly reason: string,
+    readonly optedOut = false,
+  ) {
+    super(reason);
+    this.name = 'SmsSendError';
+  }
+}
+
+export interface SmsOutboxOptions {
+  maxAttempts?: number;
+  /** First retry delay; doubles each time. */
+  baseDelayMs?: number;
+  /** Told about every final failure (metrics, staff alerts). */
+  onFinalFailure?: (message: OutboundSms) => void;
+}
+
+export class SmsOutbox {
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+
+  constructor(
+    private readonly deps: { repo: SmsRepository; sender: SmsSender; clock: Clock; logger: Logger },
+    private readonly options: SmsOutboxOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.baseDelayMs = options.baseDelayMs ?? 2_000;
+  }
+
+  /** Stores the texts (in order) and starts sending them. Resolves once they are stored, not sent. */
+  async enqueue(conversationId: string, to: string, bodies: string[]): Promise<OutboundSms[]> {
+    const now = this.deps.clock.now().toISOString();
+    const stored: OutboundSms[] = [];
+    for (const body of bodies) {
+      stored.push(
+        await this.deps.repo.enqueueOutbound({
+          id: randomUUID(),
+          conversationId,
+          to,
+          body,
+          status: 'queued',
+          attempts: 0,
+          lastError: null,
+          nextAttemptAt: now,
+          twilioSid: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+    }
+    this.kick();
+    return stored;
+  }
+
+  /** Retries fall due while nothing else happens: poll for them. */
+  start(intervalMs = 1_000): void {
+    this.stop();
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Resolves when every send that is due now has been attempted (graceful shutdown, tests). */
+  async flush(): Promise<void> {
+    this.kick();
+    while (this.draining) await this.draining;
+  }
+
+  kick(): void {
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((err: unknown) => this.deps.logger.error({ errType: (err as Error).name }, 'sms outbox drain failed'))
+      .finally(() => {
+        this.draining = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const due = this.nextDue(await this.deps.repo.pendingOutbound());
+      if (due.length === 0) return;
+      // Different residents in parallel, each resident's texts strictly in order.
+      await Promise.all(due.map((m) => this.attempt(m)));
+    }
+  }
+
+  /** The first pending text of each conversation, if its time has come. */
+  private nextDue(pending: OutboundSms[]): OutboundSms[] {
+    const now = this.deps.clock.now().toISOString();
+    const seen = new Set<string>();
+    const due: OutboundSms[] = [];
+    for (const m of pending) {
+      if (seen.has(m.conversationId)) continue;
+      seen.add(m.conversationId);
+      if (!m.nextAttemptAt || m.nextAttemptAt <= now) due.push(m);
+    }
+    return due;
+  }
+
+  private async attempt(message: OutboundSms): Promise<void> {
+    const { repo, sender, clock, logger } = this.deps;
+    const now = clock.now();
+    if (await repo.isOptedOut(message.conversationId)) {
+      await repo.updateOutbound(message.id, { status: 'suppressed', lastError: 'opted out', nextAttemptAt: null, updatedAt: now.toISOString() });
+      return;
+    }
+    const attempts = message.attempts + 1;
+    try {
+      const { sid } = await sender.send(message.to, message.body);
+      await repo.updateOutbound(message.id, { status: 'sent', attempts, twilioSid: sid, nextAttemptAt: null, updatedAt: clock.now().toISOString() });
+    } catch (err) {
+      const failure = err instanceof SmsSendError ? err : new SmsSendError(true, 'network');
+      if (failure.optedOut) await repo.setOptOut(message.conversationId, true, now.toISOString());
+      const retry = failure.retryable && attempts < this.maxAttempts;
+      const nextAttemptAt = retry ? new Date(now.getTime() + this.baseDelayMs * 2 ** (attempts - 1)).toISOString() : null;
+      const status = failure.optedOut ? 'suppressed' : retry ? 'retrying' : 'failed';
+      await repo.updateOutbound(message.id, { status, attempts, lastError: failure.reason, nextAttemptAt, updatedAt: now.toISOString() });
+      logger.warn({ outboundId: message.id, conversationId: message.conversationId, attempts, reason: failure.reason, status }, 'sms send failed');
+      if (status === 'failed') this.options.onFinalFailure?.({ ...message, status, attempts, lastError: failure.reason, nextAttemptAt });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Sends texts through Twilio's own library. `apiBaseUrl` points it at a local stand-in for Twilio's REST API
+ * (tests, and `npm run sms` with no account); in production it is unset and Twilio's hosts are used.
+ */
+import twilio from 'twilio';
+import { SmsSendError, type SmsSender } from './outbox';
+
+import type RequestClient from 'twilio/lib/base/RequestClient';
+import type TwilioResponse from 'twilio/lib/http/response';
+
+/** Twilio's own HTTP client with the host swapped, so everything else (auth, form encoding, parsing) is real. */
+class RedirectingRequestClient extends twilio.RequestClient {
+  constructor(private readonly baseUrl: string) {
+    super({ timeout: 10_000 });
+  }
+
+  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<TwilioResponse<TData>> {
+    const original = new URL(opts.uri);
+    const target = new URL(this.baseUrl);
+    original.protocol = target.protocol;
+    original.host = target.host;
+    original.pathname = `${target.pathname.replace(/\/$/, '')}${original.pathname}`;
+    return super.request<TData>({ ...opts, uri: original.toString() });
+  }
+}
+
+export interface TwilioSenderOptions {
+  accountSid: string;
+  authToken: string;
+  /** Our number, E.164; or use a messaging service. */
+  from?: string;
+  messagingServiceSid?: string;
+  statusCallbackUrl?: string;
+  apiBaseUrl?: string;
+}
+
+/** Twilio error codes that mean "do not try this text again". */
+const UNSUBSCRIBED = 21610;
+
+export class TwilioSender implements SmsSender {
+  private readonly client: twilio.Twilio;
+
+  constructor(private readonly options: TwilioSenderOptions) {
+    // The outbox retries and records each attempt, so the client's own 429 auto-retry stays off (its default).
+    this.client = options.apiBaseUrl
+      ? twilio(options.accountSid, options.authToken, { httpClient: new RedirectingRequestClient(options.apiBaseUrl) })
+      : twilio(options.accountSid, options.authToken);
+  }
+
+  async send(to: string, body: string): Promise<{ sid: string; status: string }> {
+    try {
+      const message = await this.client.messages.create({
+        to,
+        body,
+        ...(this.options.messagingServiceSid ? { messagingServiceSid: this.options.messagingServiceSid } : { from: this.options.from ?? '' }),
+        ...(this.options.statusCallbackUrl ? { statusCallback: this.options.statusCallbackUrl } : {}),
+      });
+      return { sid: message.sid, status: message.status };
+    } catch (err) {
+      const e = err as { status?: number; code?: number };
+      if (typeof e.status === 'number') {
+        const retryable = e.status === 429 || e.status >= 500;
+        return Promise.reject(new SmsSendError(retryable, `twilio ${e.code ?? e.status}`, e.code === UNSUBSCRIBED));
+      }
+      throw new SmsSendError(true, 'network');
+    }
+  }
+}
