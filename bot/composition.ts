@@ -8,6 +8,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
 } from 'botbuilder';
 import { systemClock, type Clock } from '../services/clock';
 import { loadCouncilProfile } from '../services/council/loadProfile';
@@ -34,7 +35,7 @@ export interface App {
   detector: SafeguardingDetector;
   referrals: ReferralService;
   adapter: CloudAdapter;
-  bot: ResidentBot;
+  bot: { run(context: TurnContext): Promise<void> };
   /** Null when SMS is neither configured nor simulated. */
   sms: SmsSetup | null;
   close(): Promise<void>;
@@ -45,6 +46,8 @@ export interface AppOverrides {
   clock?: Clock;
   profile?: CouncilProfile;
   store?: Store;
+  /** Replaces the resident bot on every channel (benchmarks compare it with an echo bot on the same server). */
+  bot?: ResidentBot | { run(context: TurnContext): Promise<void> };
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -71,7 +74,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   adapter.onTurnError = onTurnError;
 
   const conversationState = new ConversationState(new StoreStorage(store.botState));
-  const bot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock });
+  const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock });
+  const bot = overrides.bot ?? residentBot;
   const secret = hashSecret(config.HASH_SECRET, path.resolve(config.DATA_DIR));
   const sms = await createSmsSetup({ config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret });
 

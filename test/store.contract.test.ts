@@ -373,6 +373,8 @@ function storeContract(newHarness: () => StoreHarness): void {
       await store.sms.updateOutbound('a', { status: 'sent', attempts: 1, twilioSid: 'SMx', updatedAt: '2026-11-16T10:00:05.000Z' });
       await store.sms.updateOutbound('b', { status: 'retrying', attempts: 1, lastError: 'twilio 500', nextAttemptAt: '2026-11-16T10:00:07.000Z' });
       assert.deepEqual((await store.sms.pendingOutbound()).map((m) => [m.id, m.status, m.lastError]), [['b', 'retrying', 'twilio 500']]);
+      assert.equal((await store.sms.nextPendingOutbound('sms-abc'))?.id, 'b', 'the first unsent text of the conversation');
+      assert.equal(await store.sms.nextPendingOutbound('sms-other'), null);
       const sent = await store.sms.getOutbound('a');
       assert.equal(sent?.twilioSid, 'SMx');
       assert.equal(sent?.attempts, 1);

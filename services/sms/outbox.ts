@@ -34,8 +34,10 @@ export interface SmsOutboxOptions {
 }
 
 export class SmsOutbox {
-  private draining: Promise<void> | null = null;
-  private again = false;
+  /** One send at a time per resident, so their texts arrive in order; residents do not wait for each other. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private scanning: Promise<void> | null = null;
+  private rescan = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
@@ -69,7 +71,7 @@ export class SmsOutbox {
         }),
       );
     }
-    this.kick();
+    this.sendNext(conversationId);
     return stored;
   }
 
@@ -88,33 +90,60 @@ export class SmsOutbox {
 
   /** Resolves when every send that is due now has been attempted (graceful shutdown, tests). */
   async flush(): Promise<void> {
-    this.kick();
-    while (this.draining) await this.draining;
+    for (;;) {
+      this.kick();
+      while (this.scanning) await this.scanning;
+      if (this.inFlight.size === 0) return;
+      await Promise.all([...this.inFlight.values()]);
+    }
   }
 
+  /** Looks through the whole outbox for due texts (retries, and texts left from before a restart). */
   kick(): void {
-    if (this.draining) {
-      this.again = true;
+    if (this.scanning) {
+      this.rescan = true;
       return;
     }
-    this.draining = this.drain()
-      .catch((err: unknown) => this.deps.logger.error({ errType: (err as Error).name }, 'sms outbox drain failed'))
+    this.scanning = this.scan()
+      .catch((err: unknown) => this.deps.logger.error({ errType: (err as Error).name }, 'sms outbox scan failed'))
       .finally(() => {
-        this.draining = null;
-        if (this.again) {
-          this.again = false;
+        this.scanning = null;
+        if (this.rescan) {
+          this.rescan = false;
           this.kick();
         }
       });
   }
 
-  private async drain(): Promise<void> {
-    for (;;) {
-      const due = this.nextDue(await this.deps.repo.pendingOutbound());
-      if (due.length === 0) return;
-      // Different residents in parallel, each resident's texts strictly in order.
-      await Promise.all(due.map((m) => this.attempt(m)));
-    }
+  private async scan(): Promise<void> {
+    for (const message of this.nextDue(await this.deps.repo.pendingOutbound())) this.startSending(message);
+  }
+
+  /** The hot path after a turn: look only at this resident's queue, not the whole outbox. */
+  private sendNext(conversationId: string): void {
+    if (this.inFlight.has(conversationId)) return; // it will look again when the current send ends
+    const looking = this.deps.repo
+      .nextPendingOutbound(conversationId)
+      .then((message) => {
+        this.inFlight.delete(conversationId);
+        if (message && (!message.nextAttemptAt || message.nextAttemptAt <= this.deps.clock.now().toISOString())) this.startSending(message);
+      })
+      .catch((err: unknown) => {
+        this.inFlight.delete(conversationId);
+        this.deps.logger.error({ errType: (err as Error).name, conversationId }, 'sms outbox lookup failed');
+      });
+    this.inFlight.set(conversationId, looking);
+  }
+
+  private startSending(message: OutboundSms): void {
+    if (this.inFlight.has(message.conversationId)) return;
+    const sending = this.attempt(message)
+      .catch((err: unknown) => this.deps.logger.error({ errType: (err as Error).name, outboundId: message.id }, 'sms attempt failed'))
+      .finally(() => {
+        this.inFlight.delete(message.conversationId);
+        this.sendNext(message.conversationId); // the resident's next text, if any
+      });
+    this.inFlight.set(message.conversationId, sending);
   }
 
   /** The first pending text of each conversation, if its time has come. */

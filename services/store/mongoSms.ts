@@ -80,6 +80,11 @@ export class MongoSmsRepository implements SmsRepository {
     return docs.map(strip);
   }
 
+  async nextPendingOutbound(conversationId: string): Promise<OutboundSms | null> {
+    const doc = await this.outbound.find({ conversationId, status: { $in: ['queued', 'retrying'] } }).sort({ seq: 1 }).limit(1).next();
+    return doc ? strip(doc) : null;
+  }
+
   async updateOutbound(id: string, changes: Parameters<SmsRepository['updateOutbound']>[1]): Promise<void> {
     if (Object.keys(changes).length === 0) return;
     await this.outbound.updateOne({ _id: id }, { $set: changes });

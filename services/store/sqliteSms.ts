@@ -110,6 +110,7 @@ export class SqliteSmsRepository implements SmsRepository {
   private readonly insertOutbound: Database.Statement<unknown[]>;
   private readonly selectOutbound: Database.Statement<unknown[], OutboundRow>;
   private readonly selectPendingOutbound: Database.Statement<unknown[], OutboundRow>;
+  private readonly selectNextPending: Database.Statement<unknown[], OutboundRow>;
   private readonly selectBySid: Database.Statement<unknown[], OutboundRow>;
   private readonly selectForConversation: Database.Statement<unknown[], OutboundRow>;
   private readonly upsertOptOut: Database.Statement<unknown[]>;
@@ -128,6 +129,9 @@ export class SqliteSmsRepository implements SmsRepository {
     );
     this.selectOutbound = db.prepare('SELECT * FROM sms_outbound WHERE id = ?');
     this.selectPendingOutbound = db.prepare("SELECT * FROM sms_outbound WHERE status IN ('queued', 'retrying') ORDER BY seq");
+    this.selectNextPending = db.prepare(
+      "SELECT * FROM sms_outbound WHERE conversation_id = ? AND status IN ('queued', 'retrying') ORDER BY seq LIMIT 1",
+    );
     this.selectBySid = db.prepare('SELECT * FROM sms_outbound WHERE twilio_sid = ?');
     this.selectForConversation = db.prepare('SELECT * FROM sms_outbound WHERE conversation_id = ? ORDER BY seq');
     this.upsertOptOut = db.prepare(
@@ -159,6 +163,11 @@ export class SqliteSmsRepository implements SmsRepository {
 
   async pendingOutbound(): Promise<OutboundSms[]> {
     return this.selectPendingOutbound.all().map(toOutbound);
+  }
+
+  async nextPendingOutbound(conversationId: string): Promise<OutboundSms | null> {
+    const row = this.selectNextPending.get(conversationId);
+    return row ? toOutbound(row) : null;
   }
 
   async updateOutbound(id: string, changes: Parameters<SmsRepository['updateOutbound']>[1]): Promise<void> {

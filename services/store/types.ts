@@ -141,6 +141,8 @@ export interface SmsRepository {
   enqueueOutbound(message: Omit<OutboundSms, 'seq'>): Promise<OutboundSms>;
   /** Texts still to send (queued or retrying), in seq order. */
   pendingOutbound(): Promise<OutboundSms[]>;
+  /** The first text still to send to one conversation, if any (the outbox's hot path). */
+  nextPendingOutbound(conversationId: string): Promise<OutboundSms | null>;
   updateOutbound(id: string, changes: Partial<Pick<OutboundSms, 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'twilioSid' | 'updatedAt'>>): Promise<void>;
   getOutbound(id: string): Promise<OutboundSms | null>;
   /** Status callback from Twilio; false when the sid is unknown. Never moves a delivered text backwards. */

@@ -26,6 +26,8 @@ export interface StandInFailure {
 
 export class TwilioStandIn {
   readonly messages: CapturedMessage[] = [];
+  /** Called for every captured message (benchmarks time the round trip with it). */
+  onMessage: ((message: CapturedMessage) => void) | null = null;
   /** Requests answered, including failures (for retry tests). */
   attempts = 0;
   private readonly failures: StandInFailure[] = [];
@@ -112,6 +114,7 @@ export class TwilioStandIn {
       at: new Date().toISOString(),
     };
     this.messages.push(message);
+    this.onMessage?.(message);
     for (const wake of this.waiters.splice(0)) wake();
     return this.json(res, 201, {
       sid: message.sid,

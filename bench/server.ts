@@ -1,0 +1,21 @@
+/**
+ * The server under test, in its own process so the load generator and the Twilio stand-in do not share its event
+ * loop. `--bot echo` swaps in the echo bot baseline. Prints one JSON line with its URL, exits on SIGTERM.
+ */
+import pino from 'pino';
+import { createApp } from '../bot/composition';
+import { loadConfig } from '../bot/config';
+import { startServer } from '../bot/server';
+import { EchoBot } from './support';
+
+async function main(): Promise<void> {
+  const echo = process.argv.includes('--bot') && process.argv[process.argv.indexOf('--bot') + 1] === 'echo';
+  const app = await createApp(loadConfig(), { logger: pino({ level: 'silent' }), ...(echo ? { bot: new EchoBot() } : {}) });
+  const server = await startServer(app, { port: 0 });
+  process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`);
+  process.on('SIGTERM', () => {
+    void server.close().then(() => app.close()).then(() => process.exit(0));
+  });
+}
+
+void main();

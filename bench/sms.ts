@@ -1,0 +1,156 @@
+/**
+ * SMS turns through POST /api/sms: the resident bot against an echo bot on the same SDK and server.
+ *
+ * Each simulated resident texts a befriending journey (and "start again", round and round); a turn's latency is
+ * from posting the signed webhook to its reply reaching the local Twilio stand-in, so it includes the webhook,
+ * the store writes, the bot, the outbox and the REST call. Two loads: closed loop (as fast as it goes, for
+ * throughput) and open loop at a fixed rate (for p50/p99 at 200 messages per second).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import twilio from 'twilio';
+import { TwilioStandIn } from '../bot/channels/twilio/twilioStandIn';
+import { spawnServer } from './spawnServer';
+import { summarise, type LatencySummary } from './support';
+
+const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
+const TOKEN = 'bench-auth-token-0123456789abcdef';
+const PUBLIC_URL = 'https://hub.example.gov.uk/api/sms';
+const SCRIPT = ['I feel lonely', '1', 'Jo Bloggs', '1', '07700 900123', '1', 'S60 9ZZ', '1 3', 'no', 'start again'];
+
+interface Rig {
+  send(resident: number): Promise<number>;
+  serverCpuMs(): number;
+  stop(): Promise<void>;
+}
+
+async function rig(variant: 'resident' | 'echo'): Promise<Rig> {
+  const standIn = await new TwilioStandIn(ACCOUNT, TOKEN).start();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-sms-${variant}-`));
+  const server = await spawnServer(
+    {
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: TOKEN,
+      TWILIO_PHONE_NUMBER: '+447700900000',
+      TWILIO_WEBHOOK_URL: PUBLIC_URL,
+      TWILIO_API_URL: standIn.url,
+      SMS_RATE_LIMIT: '100000',
+      HASH_SECRET: 'bench-hash-secret-0123456789abcdef0123456789',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+    },
+    variant === 'echo' ? ['--bot', 'echo'] : [],
+  );
+  const waiting = new Map<string, () => void>();
+  standIn.onMessage = (m) => {
+    const wake = waiting.get(m.to);
+    waiting.delete(m.to);
+    wake?.();
+  };
+  const step = new Map<number, number>();
+  let sid = 0;
+
+  return {
+    async send(resident: number): Promise<number> {
+      const from = `+4477${String(10_000_000 + resident).padStart(8, '0')}`;
+      const n = step.get(resident) ?? 0;
+      step.set(resident, n + 1);
+      const params: Record<string, string> = {
+        MessageSid: `SM${(sid++).toString(16).padStart(32, '0')}`,
+        AccountSid: ACCOUNT,
+        From: from,
+        To: '+447700900000',
+        Body: SCRIPT[n % SCRIPT.length] as string,
+        NumMedia: '0',
+      };
+      const started = performance.now();
+      const replied = new Promise<void>((resolve) => waiting.set(from, resolve));
+      const res = await fetch(`${server.url}/api/sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, PUBLIC_URL, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      await res.arrayBuffer();
+      await replied;
+      return performance.now() - started;
+    },
+    serverCpuMs: () => server.cpuMs(),
+    async stop() {
+      await server.stop();
+      await standIn.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function closedLoop(r: Rig, concurrency: number, seconds: number): Promise<LatencySummary> {
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < deadline) latencies.push(await r.send(worker));
+    }),
+  );
+  return summarise(latencies, seconds);
+}
+
+/** Sends at a fixed rate across `residents`, each resident waiting for its reply before its next text. */
+async function openLoop(r: Rig, rate: number, residents: number, seconds: number): Promise<LatencySummary & { skipped: number }> {
+  const latencies: number[] = [];
+  const busy = new Set<number>();
+  const inFlight: Promise<void>[] = [];
+  let skipped = 0;
+  const total = Math.round(rate * seconds);
+  const start = performance.now();
+  for (let i = 0; i < total; i += 1) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const resident = 1_000 + (i % residents);
+    if (busy.has(resident)) {
+      skipped += 1;
+      continue;
+    }
+    busy.add(resident);
+    inFlight.push(
+      r.send(resident).then((ms) => {
+        latencies.push(ms);
+        busy.delete(resident);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  return { ...summarise(latencies, seconds), skipped };
+}
+
+export interface SmsBenchResult {
+  variant: 'resident' | 'echo';
+  closed: LatencySummary;
+  open: LatencySummary & { skipped: number };
+  /** CPU per turn in the closed loop: the server's, and this process's (load generator and Twilio stand-in). */
+  cpuMsPerTurn: { server: number; loadGenerator: number };
+}
+
+export async function benchSms(options: { seconds: number; rate: number; residents: number; concurrency: number }): Promise<SmsBenchResult[]> {
+  const results: SmsBenchResult[] = [];
+  for (const variant of ['echo', 'resident'] as const) {
+    const r = await rig(variant);
+    let cpu = { server: Number.NaN, loadGenerator: Number.NaN };
+    try {
+      await closedLoop(r, options.concurrency, 1); // warm up JIT, prepared statements and connections
+      const cpu0 = r.serverCpuMs();
+      const own0 = process.cpuUsage();
+      const closed = await closedLoop(r, options.concurrency, options.seconds);
+      const own = process.cpuUsage(own0);
+      cpu = { server: (r.serverCpuMs() - cpu0) / closed.count, loadGenerator: (own.user + own.system) / 1000 / closed.count };
+      const open = await openLoop(r, options.rate, options.residents, options.seconds);
+      results.push({ variant, closed, open, cpuMsPerTurn: cpu });
+    } finally {
+      await r.stop();
+    }
+  }
+  return results;
+}

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export interface SpawnedServer {
+  url: string;
+  child: ChildProcess;
+  /** Resident set size of the server process, in MiB. */
+  rssMiB(): number;
+  /** User + system CPU time the server process has used, in ms. */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/server.ts with the given environment and waits for it to say where it listens. */
+export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<SpawnedServer & { startupMs: number }> {
+  const started = performance.now();
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--no-deprecation', '--import', 'tsx', path.join(__dirname, 'server.ts'), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  const { url } = JSON.parse(first) as { url: string };
+  return {
+    url,
+    child,
+    startupMs: performance.now() - started,
+    rssMiB() {
+      try {
+        const status = require('node:fs').readFileSync(`/proc/${child.pid}/status`, 'utf8') as string;
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+        return kb / 1024;
+      } catch {
+        return Number.NaN;
+      }
+    },
+    cpuMs() {
+      const stat = require('node:fs').readFileSync(`/proc/${child.pid}/stat`, 'utf8') as string;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
