@@ -12,7 +12,7 @@ import { addCommonPrompts, optionsFrom, recogniseMany, toChoices } from './choic
 import { ContactDialog, type ContactAnswers } from './contactDialog';
 import type { DialogDeps } from './deps';
 import { DialogIds, PromptIds, WaterfallIds } from './ids';
-import { contactSummary, JourneyDialog, toContactDetails, type JourneyState, type SummaryLine } from './journeyDialog';
+import { contactSummary, JourneyDialog, toContactDetails, type ChangeTable, type JourneyState, type SummaryLine } from './journeyDialog';
 import { textValidator } from './validators';
 import * as wording from './wording';
 
@@ -53,13 +53,14 @@ const anonymousOptions = optionsFrom(wording.asb.anonymousOptions, {
   anonymous: ['anonymous', 'anonymously', 'no details', 'no name', 'no'],
   contact: ['contact', 'contact details', 'my details', 'give details', 'yes'],
 });
-const changeOptions = optionsFrom({
-  asbType: 'What kind of problem',
-  location: 'Where',
-  when: 'When',
-  description: 'What is happening',
-  contact: 'Anonymous or contact details',
-} as const);
+const changeTable: ChangeTable<AsbState> = {
+  asbType: { label: 'What kind of problem', clears: ['asbType'] },
+  location: { label: 'Where', clears: ['location'] },
+  when: { label: 'When', clears: ['when', 'frequency'] },
+  description: { label: 'What is happening', clears: ['description'] },
+  // The consent question differs for anonymous reports, so it is asked again.
+  contact: { label: 'Anonymous or contact details', clears: ['anonymous', 'contact', 'consentAt'] },
+};
 
 export class AsbDialog extends JourneyDialog {
   readonly journeyName = wording.asb.journeyName;
@@ -194,7 +195,7 @@ export class AsbDialog extends JourneyDialog {
   }
 
   private async sendOrChangeStep(step: WaterfallStepContext<AsbState>): Promise<DialogTurnResult> {
-    if (this.wantsChange(step)) return this.promptWhichToChange(step, changeOptions);
+    if (this.wantsChange(step)) return this.promptWhichToChange(step, changeTable);
     const state = step.options;
     const contact = state.anonymous || !state.contact ? ({ anonymous: true } as const) : toContactDetails(state.contact);
     const referral = await this.submit(step, this.answers(state), contact);
@@ -203,29 +204,9 @@ export class AsbDialog extends JourneyDialog {
   }
 
   private async applyChangeStep(step: WaterfallStepContext<AsbState>): Promise<DialogTurnResult> {
-    const state = step.options;
-    switch ((step.result as FoundChoice).value) {
-      case 'asbType':
-        delete state.asbType;
-        break;
-      case 'location':
-        delete state.location;
-        break;
-      case 'when':
-        delete state.when;
-        delete state.frequency;
-        break;
-      case 'description':
-        delete state.description;
-        break;
-      case 'contact':
-        delete state.anonymous;
-        delete state.contact;
-        delete state.consentAt; // the consent question differs for anonymous reports
-        break;
-    }
-    return step.replaceDialog(WaterfallIds.asb, state);
+    return this.applyChange(step, changeTable, WaterfallIds.asb);
   }
+
 
   private answers(state: AsbState): AsbAnswers {
     const location = state.location ?? '';

@@ -10,7 +10,7 @@ import { addCommonPrompts, MultiChoicePrompt, optionsFrom, toChoices } from './c
 import { ContactDialog, type ContactAnswers } from './contactDialog';
 import type { DialogDeps } from './deps';
 import { DialogIds, PromptIds, WaterfallIds } from './ids';
-import { contactSummary, JourneyDialog, toContactDetails, type JourneyState } from './journeyDialog';
+import { contactSummary, JourneyDialog, toContactDetails, type ChangeTable, type JourneyState } from './journeyDialog';
 import { isNoneAnswer, postcodeValidator, textValidator } from './validators';
 import * as wording from './wording';
 
@@ -32,13 +32,14 @@ const interestOptions = optionsFrom(wording.befriending.interestLabels, {
   visit: ['visit', 'visits', 'visitor', 'home visit', 'someone to visit'],
   groups: ['groups', 'group', 'activities', 'clubs', 'club', 'lunch club', 'meet people'],
 });
-const changeOptions = optionsFrom({
-  forWhom: 'Who it is for',
-  contact: 'Name and contact details',
-  postcode: 'Postcode',
-  interests: 'What they would enjoy',
-  accessNeeds: 'Other needs',
-} as const);
+const changeTable: ChangeTable<BefriendingState> = {
+  // The consent question names "you" or "them", so changing who it is for asks it again.
+  forWhom: { label: 'Who it is for', clears: ['forWhom', 'personAgreed', 'consentAt'] },
+  contact: { label: 'Name and contact details', clears: ['contact'] },
+  postcode: { label: 'Postcode', clears: ['postcode'] },
+  interests: { label: 'What they would enjoy', clears: ['interests'] },
+  accessNeeds: { label: 'Other needs', clears: ['accessNeeds'] },
+};
 
 export class BefriendingDialog extends JourneyDialog {
   readonly journeyName = wording.befriending.journeyName;
@@ -147,7 +148,7 @@ export class BefriendingDialog extends JourneyDialog {
   }
 
   private async sendOrChangeStep(step: WaterfallStepContext<BefriendingState>): Promise<DialogTurnResult> {
-    if (this.wantsChange(step)) return this.promptWhichToChange(step, changeOptions);
+    if (this.wantsChange(step)) return this.promptWhichToChange(step, changeTable);
     const state = step.options;
     const referral = await this.submit(
       step,
@@ -168,27 +169,7 @@ export class BefriendingDialog extends JourneyDialog {
   }
 
   private async applyChangeStep(step: WaterfallStepContext<BefriendingState>): Promise<DialogTurnResult> {
-    const state = step.options;
-    switch ((step.result as FoundChoice).value) {
-      case 'forWhom':
-        delete state.forWhom;
-        delete state.personAgreed;
-        delete state.consentAt; // the consent question names "you" or "them"
-
-        break;
-      case 'contact':
-        delete state.contact;
-        break;
-      case 'postcode':
-        delete state.postcode;
-        break;
-      case 'interests':
-        delete state.interests;
-        break;
-      case 'accessNeeds':
-        delete state.accessNeeds;
-        break;
-    }
-    return step.replaceDialog(WaterfallIds.befriending, state);
+    return this.applyChange(step, changeTable, WaterfallIds.befriending);
   }
+
 }

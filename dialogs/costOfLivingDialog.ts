@@ -2,14 +2,14 @@
  * Cost-of-living support: which needs → services that can help now (from the council's directory) → an offer of a
  * call-back, which if accepted collects contact details, postcode and consent and becomes a referral.
  */
-import { TextPrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { servicesFor } from '../services/council/loadProfile';
 import type { CostOfLivingNeed } from '../services/referrals/model';
 import { addCommonPrompts, MultiChoicePrompt, optionsFrom } from './choices';
 import { ContactDialog, type ContactAnswers } from './contactDialog';
 import type { DialogDeps } from './deps';
 import { DialogIds, PromptIds, WaterfallIds } from './ids';
-import { contactSummary, JourneyDialog, toContactDetails, type JourneyState } from './journeyDialog';
+import { contactSummary, JourneyDialog, toContactDetails, type ChangeTable, type JourneyState } from './journeyDialog';
 import { isNoneAnswer, postcodeValidator, textValidator } from './validators';
 import * as wording from './wording';
 
@@ -29,12 +29,12 @@ const needOptions = optionsFrom(wording.costOfLiving.needLabels, {
   'warm-spaces': ['warm space', 'warm spaces', 'warm', 'somewhere warm', 'warm place'],
   'housing-costs': ['housing', 'rent', 'mortgage', 'council tax', 'housing costs'],
 });
-const changeOptions = optionsFrom({
-  needs: 'What you need help with',
-  contact: 'Name and contact details',
-  postcode: 'Postcode',
-  notes: 'Anything else',
-} as const);
+const changeTable: ChangeTable<CostOfLivingState> = {
+  needs: { label: 'What you need help with', clears: ['needs'] },
+  contact: { label: 'Name and contact details', clears: ['contact'] },
+  postcode: { label: 'Postcode', clears: ['postcode'] },
+  notes: { label: 'Anything else', clears: ['notes'] },
+};
 
 export class CostOfLivingDialog extends JourneyDialog {
   readonly journeyName = wording.costOfLiving.journeyName;
@@ -137,7 +137,7 @@ export class CostOfLivingDialog extends JourneyDialog {
   }
 
   private async sendOrChangeStep(step: WaterfallStepContext<CostOfLivingState>): Promise<DialogTurnResult> {
-    if (this.wantsChange(step)) return this.promptWhichToChange(step, changeOptions);
+    if (this.wantsChange(step)) return this.promptWhichToChange(step, changeTable);
     const state = step.options;
     const referral = await this.submit(
       step,
@@ -157,21 +157,7 @@ export class CostOfLivingDialog extends JourneyDialog {
   }
 
   private async applyChangeStep(step: WaterfallStepContext<CostOfLivingState>): Promise<DialogTurnResult> {
-    const state = step.options;
-    switch ((step.result as FoundChoice).value) {
-      case 'needs':
-        delete state.needs;
-        break;
-      case 'contact':
-        delete state.contact;
-        break;
-      case 'postcode':
-        delete state.postcode;
-        break;
-      case 'notes':
-        delete state.notes;
-        break;
-    }
-    return step.replaceDialog(WaterfallIds.costOfLiving, state);
+    return this.applyChange(step, changeTable, WaterfallIds.costOfLiving);
   }
+
 }

@@ -5,7 +5,7 @@
 import { MessageFactory } from 'botbuilder';
 import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Channel, ContactDetails, Referral, ReferralAnswers, UrgencyReason } from '../services/referrals/model';
-import { optionsFrom, toChoices, type Option } from './choices';
+import { optionsFrom, toChoices } from './choices';
 import type { ContactAnswers } from './contactDialog';
 import type { DialogDeps } from './deps';
 import { PromptIds, TurnKeys } from './ids';
@@ -21,6 +21,9 @@ export interface JourneyState {
 }
 
 export type SummaryLine = readonly [label: string, value: string];
+
+/** "Change something": each option's label and the answers it clears (so only those are asked again). */
+export type ChangeTable<S> = Record<string, { label: string; clears: (keyof S)[] }>;
 
 const confirmOptions = optionsFrom(wording.summary.confirmOptions, {
   send: ['yes', 'send', 'send it', 'yes please', 'correct', 'ok', 'confirm', 'y'],
@@ -72,12 +75,19 @@ export abstract class JourneyDialog extends InterruptibleDialog {
     return (step.result as FoundChoice).value === 'change';
   }
 
-  protected async promptWhichToChange<V extends string>(step: WaterfallStepContext<JourneyState>, fields: Option<V>[]): Promise<DialogTurnResult> {
+  protected async promptWhichToChange<S>(step: WaterfallStepContext<JourneyState>, change: ChangeTable<S>): Promise<DialogTurnResult> {
     return step.prompt(PromptIds.choice, {
       prompt: wording.summary.whichPrompt,
       retryPrompt: wording.summary.whichRetry,
-      choices: toChoices(fields),
+      choices: toChoices(Object.entries(change).map(([value, { label }]) => ({ value, label }))),
     });
+  }
+
+  /** Forgets the answers behind the chosen summary line and runs the waterfall again: only those are re-asked. */
+  protected async applyChange<S extends JourneyState>(step: WaterfallStepContext<S>, change: ChangeTable<S>, waterfallId: string): Promise<DialogTurnResult> {
+    const state = step.options;
+    for (const key of change[(step.result as FoundChoice).value]?.clears ?? []) delete state[key];
+    return step.replaceDialog(waterfallId, state);
   }
 
   protected async submit(
