@@ -38,9 +38,12 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.logger.info({ signal }, 'shutting down');
+    app.logger.info({ signal }, 'shutting down: finishing turns in flight and pending texts');
+    // Stop taking requests and finish the ones in flight; then app.close() processes every stored inbound text and
+    // attempts every due reply before the store closes. Texts still failing stay in the outbox for the next start.
     await running.close();
     await app.close();
+    app.logger.info('stopped cleanly');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -76,8 +76,18 @@ export function buildServer(app: App): Server {
   return server;
 }
 
-export async function startServer(app: App, options: { port: number; host?: string }): Promise<RunningServer> {
+export async function startServer(app: App, options: { port: number; host?: string; drainTimeoutMs?: number }): Promise<RunningServer> {
   const server = buildServer(app);
+  // Requests in flight, so shutdown can let them finish instead of cutting a resident's turn in half.
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  server.server.on('request', (_req, res: import('node:http').ServerResponse) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
@@ -89,10 +99,18 @@ export async function startServer(app: App, options: { port: number; host?: stri
     server,
     port,
     url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.server.closeAllConnections?.();
-      }),
+    /** Stops accepting, lets requests in flight finish (up to drainTimeoutMs), then closes every connection. */
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, options.drainTimeoutMs ?? 10_000).unref()),
+        ]);
+      }
+      server.server.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -50,6 +50,11 @@ export class TwilioStandIn {
     for (let i = 0; i < count; i += 1) this.failures.push(failure);
   }
 
+  /** Forgets failures queued with failNext. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   messagesTo(to: string): CapturedMessage[] {
     return this.messages.filter((m) => m.to === to);
   }
