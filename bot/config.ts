@@ -42,6 +42,11 @@ export const configSchema = z
     /** Secret for keyed hashes of phone numbers and for signing embedded Direct Line tokens. */
     HASH_SECRET: optionalString.pipe(z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
     PUBLIC_URL: optionalUrl,
+
+    /** Azure Bot Service Direct Line secret: set it and the web chat page uses Azure's Direct Line, not ours. */
+    DIRECT_LINE_SECRET: optionalString,
+    /** Azure's Direct Line base URL; the European endpoint keeps traffic in the EU. */
+    DIRECT_LINE_ENDPOINT: optionalUrl.transform((v) => (v ?? 'https://directline.botframework.com').replace(/\/+$/, '')),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -53,6 +58,13 @@ export const configSchema = z
     }
     if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID) {
       ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required for a SingleTenant app' });
+    }
+    if (env.DIRECT_LINE_SECRET && !env.MICROSOFT_APP_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_ID'],
+        message: "is required when DIRECT_LINE_SECRET is set (Azure's Direct Line reaches the bot through the Azure Bot registration)",
+      });
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({
