@@ -211,6 +211,18 @@ describe('embedded Direct Line tokens', () => {
       assert.deepEqual(await openStream(withStreamToken(mine.streamUrl, '')), { opened: false, status: 403 });
     });
 
+    it('when the server stops while a resident’s stream is open, then the stream is closed and the server stops promptly', async () => {
+      const { streamUrl } = await started(t);
+      const ws = new WebSocket(streamUrl);
+      await new Promise((resolve) => ws.once('open', resolve));
+      const closed = new Promise((resolve) => ws.once('close', resolve));
+      const began = Date.now();
+      await t.stop();
+      await closed;
+      assert.ok(Date.now() - began < 2000, `stopping took ${Date.now() - began} ms`);
+      t = await startTestApp(); // afterEach stops it again
+    });
+
     it('when a stream token is used as a Bearer token, then the REST calls refuse it with 403', async () => {
       const { conversationId, streamUrl } = await started(t);
       const streamToken = new URL(streamUrl).searchParams.get('t') ?? '';
