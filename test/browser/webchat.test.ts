@@ -109,6 +109,23 @@ describe('resident chat page in a browser', function () {
     assert.deepEqual(await axeViolations(page), [], 'after the reference');
   });
 
+  it('at 320 CSS pixels wide (400% zoom on a laptop) the page and the chat reflow without sideways scrolling', async () => {
+    await context.close();
+    context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const { page } = await openChat(context, `${t.url}/`);
+    await bubbles(page, GREETING).waitFor();
+    await doStep(page, befriendingSteps[0] as (typeof befriendingSteps)[number]);
+    await suggestedAction(page, 'For someone else').waitFor();
+    const widths = await page.evaluate(() => {
+      const { documentElement } = (globalThis as unknown as PageGlobals).document;
+      return [documentElement.scrollWidth, documentElement.clientWidth];
+    });
+    assert.deepEqual(widths, [320, 320]);
+    const height = (await suggestedAction(page, 'For someone else').boundingBox())?.height ?? 0;
+    assert.ok(height >= 44, `buttons are ${height}px tall`);
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
   it('a resident using only the keyboard can skip to the chat, choose a suggested action and type a reply, with focus always visible', async () => {
     const { page } = await openChat(context, `${t.url}/`);
     await suggestedAction(page, 'Someone to talk to').waitFor();

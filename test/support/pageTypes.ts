@@ -12,6 +12,7 @@ export interface PageElement {
 export interface PageGlobals {
   document: {
     activeElement: PageElement | null;
+    documentElement: { scrollWidth: number; clientWidth: number };
     addEventListener(type: 'securitypolicyviolation', listener: (event: { violatedDirective: string; blockedURI: string }) => void): void;
   };
   getComputedStyle(element: PageElement): { outlineStyle: string; outlineWidth: string; boxShadow: string };
