@@ -45,7 +45,7 @@ export const configSchema = z
 
     /** Azure Bot Service Direct Line secret: set it and the web chat page uses Azure's Direct Line, not ours. */
     DIRECT_LINE_SECRET: optionalString,
-    /** Azure's Direct Line base URL; the European endpoint keeps traffic in the EU. */
+    /** Azure's Direct Line base URL; a bot with European data residency needs https://europe.directline.botframework.com. */
     DIRECT_LINE_ENDPOINT: optionalUrl.transform((v) => (v ?? 'https://directline.botframework.com').replace(/\/+$/, '')),
   })
   .superRefine((env, ctx) => {

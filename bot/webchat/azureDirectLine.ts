@@ -2,9 +2,9 @@
  * Production web chat: exchanges the Direct Line secret for a short-lived token from Azure Bot Service, so the
  * browser only ever holds a token for one conversation and the secret stays on the server.
  *
- * `POST {endpoint}/v3/directline/tokens/generate` with `Authorization: Bearer <secret>`. Passing a user id makes
- * Azure send the bot a conversationUpdate for the resident when Web Chat connects, which is what starts the
- * welcome, as the embedded Direct Line does.
+ * `POST {endpoint}/v3/directline/tokens/generate` with `Authorization: Bearer <secret>`. The body names a random
+ * user id (`dl_` prefixed, as Microsoft recommends), which binds the token to it: Direct Line then refuses activities
+ * from the browser that claim to come from anyone else, and Web Chat takes its user id from the token.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
