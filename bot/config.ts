@@ -58,6 +58,11 @@ export const configSchema = z
     /** Messages one number may send per SMS_RATE_WINDOW_SECONDS before the bot stops answering for a while. */
     SMS_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     SMS_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
+
+    /** Azure Bot Service Direct Line secret: set it and the web chat page uses Azure's Direct Line, not ours. */
+    DIRECT_LINE_SECRET: optionalString,
+    /** Azure's Direct Line base URL; a bot with European data residency needs https://europe.directline.botframework.com. */
+    DIRECT_LINE_ENDPOINT: optionalUrl.transform((v) => (v ?? 'https://directline.botframework.com').replace(/\/+$/, '')),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -78,6 +83,13 @@ export const configSchema = z
       if (!env.TWILIO_PHONE_NUMBER && !env.TWILIO_MESSAGING_SERVICE_SID) {
         ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'or TWILIO_MESSAGING_SERVICE_SID is required to send texts' });
       }
+    }
+    if (env.DIRECT_LINE_SECRET && !env.MICROSOFT_APP_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_ID'],
+        message: "is required when DIRECT_LINE_SECRET is set (Azure's Direct Line reaches the bot through the Azure Bot registration)",
+      });
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       '',
       `  ${app.profile.shortName} community hub bot is running (${app.store.kind} store, council profile "${app.profile.id}")`,
       `  Bot Framework endpoint:  ${running.url}/api/messages   (Bot Framework Emulator, or POST activities)`,
+      `  Resident web chat:       ${running.url}/   (${config.DIRECT_LINE_SECRET ? "Azure Bot Service's Direct Line" : 'embedded Direct Line'})`,
       `  Health:                  ${running.url}/healthz  ${running.url}/readyz`,
       app.sms?.simulator
         ? `  SMS (simulated, no Twilio account): run \`npm run sms\` in another terminal`

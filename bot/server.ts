@@ -10,6 +10,7 @@ import { AppError } from '../services/errors';
 import { incomingActivity } from './activitySchema';
 import { registerSmsRoutes } from './channels/twilio/routes';
 import { sendError } from './httpErrors';
+import { registerWebChat } from './webchat/routes';
 
 export interface RunningServer {
   server: Server;
@@ -72,6 +73,8 @@ export function buildServer(app: App): Server {
       res.json({ status: 'not-ready', store: app.store.kind });
     }
   });
+
+  registerWebChat(server, app);
 
   return server;
 }

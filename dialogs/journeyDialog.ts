@@ -2,7 +2,6 @@
  * What the three journeys share at their end: the privacy notice and consent, the summary with "change
  * something", and the hand-over of a typed draft to the referral service. Dialogs collect; services act.
  */
-import { MessageFactory } from 'botbuilder';
 import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Channel, ContactDetails, Referral, ReferralAnswers, UrgencyReason } from '../services/referrals/model';
 import { optionsFrom, toChoices } from './choices';
@@ -10,6 +9,7 @@ import type { ContactAnswers } from './contactDialog';
 import type { DialogDeps } from './deps';
 import { PromptIds, TurnKeys } from './ids';
 import { InterruptibleDialog } from './interruptibleDialog';
+import { summaryMessage } from './summaryCard';
 import * as wording from './wording';
 
 /** Every journey's state carries the key that makes its submission idempotent. */
@@ -62,8 +62,7 @@ export abstract class JourneyDialog extends InterruptibleDialog {
   }
 
   protected async promptSummary(step: WaterfallStepContext<JourneyState>, lines: SummaryLine[]): Promise<DialogTurnResult> {
-    const text = [wording.summary.intro, ...lines.map(([label, value]) => `${label}: ${value}`)].join('\n');
-    await step.context.sendActivity(MessageFactory.text(text));
+    await step.context.sendActivity(summaryMessage(step.context.activity.channelId, lines));
     return step.prompt(PromptIds.choice, {
       prompt: wording.summary.confirmPrompt,
       retryPrompt: wording.summary.retry,
