@@ -15,6 +15,7 @@ import { openStore } from '../services/store';
 import { MongoStore } from '../services/store/mongoStore';
 import { SQLITE_FILE_NAME, SqliteStore } from '../services/store/sqliteStore';
 import { DuplicateReferenceError, EtagConflictError, type AuditEntry, type Store } from '../services/store/types';
+import { hubStoreContract } from './support/hubStoreContract';
 import { FIXED_TIME, makeReferral, numbered } from './support/referralFactory';
 
 /** Fresh, empty storage for one test; `open` may be called again to reopen the same storage. */
@@ -323,6 +324,9 @@ function storeContract(newHarness: () => StoreHarness): void {
       assert.deepEqual((await store.audit.list({ limit: 2 })).map((e) => e.action), ['three', 'four']);
     });
   });
+
+  // ---- staff console (issue 5) ----
+  hubStoreContract(() => store);
 
   describe('durability', () => {
     it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {
