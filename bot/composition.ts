@@ -11,6 +11,8 @@ import {
 } from 'botbuilder';
 import { systemClock, type Clock } from '../services/clock';
 import { loadCouncilProfile } from '../services/council/loadProfile';
+import { HubEvents } from '../services/hub/events';
+import { NotConfiguredMessenger, type ResidentMessenger } from '../services/hub/residentMessenger';
 import type { CouncilProfile } from '../services/council/types';
 import { createLogger, type Logger } from '../services/logger';
 import { ReferralService } from '../services/referrals/referralService';
@@ -33,6 +35,9 @@ export interface App {
   referrals: ReferralService;
   adapter: CloudAdapter;
   bot: ResidentBot;
+  /** Staff console (issue 5): live queue updates, and texts to residents (the SMS channel plugs in here). */
+  hubEvents: HubEvents;
+  residentMessenger: ResidentMessenger;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,7 @@ export interface AppOverrides {
   clock?: Clock;
   profile?: CouncilProfile;
   store?: Store;
+  residentMessenger?: ResidentMessenger;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -54,7 +60,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ...(config.MONGODB_URI ? { mongodbUri: config.MONGODB_URI, mongodbDb: config.MONGODB_DB } : {}),
     }));
   const detector = createSafeguardingDetector();
-  const referrals = new ReferralService({ store, profile, clock, logger });
+  const hubEvents = new HubEvents();
+  const referrals = new ReferralService({
+    store,
+    profile,
+    clock,
+    logger,
+    onSubmitted: (referral) => hubEvents.publish('referral.created', referral),
+  });
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MICROSOFT_APP_ID ?? '',
@@ -78,6 +91,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     referrals,
     adapter,
     bot,
+    hubEvents,
+    residentMessenger: overrides.residentMessenger ?? new NotConfiguredMessenger(),
     close: () => store.close(),
   };
 }

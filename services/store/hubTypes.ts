@@ -22,6 +22,9 @@ export interface QueueFilter {
   assignee?: string | null;
   /** ISO time: only referrals still open whose service-level due time is before it. */
   overdueAt?: string;
+  /** ISO times: created at or after `createdFrom`, and before `createdBefore`. */
+  createdFrom?: string;
+  createdBefore?: string;
 }
 
 export interface PageRequest {

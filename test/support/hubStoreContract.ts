@@ -228,6 +228,11 @@ export function hubStoreContract(currentStore: () => Store): void {
         assert.deepEqual(ids(mine.items), ['referral-3']);
         assert.deepEqual(ids(wards.items), ['referral-3']);
         assert.equal((await store.referrals.listPage({ wardCodes: [] }, { offset: 0, limit: 10 })).total, 0);
+        const created = await store.referrals.listPage(
+          { createdFrom: '2026-11-16T08:00:00.000Z', createdBefore: '2026-11-16T09:00:00.000Z' },
+          { offset: 0, limit: 10 },
+        );
+        assert.deepEqual(ids(created.items), ['referral-2', 'referral-1']);
       });
 
       it('when counts are asked for, then they are given by status, kind, urgency and overdue', async () => {

@@ -170,5 +170,7 @@ function queueQuery(filter: QueueFilter): Filter<QueueReferralDoc> {
   if (filter.urgent !== undefined) and.push({ urgent: filter.urgent });
   if (filter.assignee !== undefined) and.push({ assignee: filter.assignee });
   if (filter.overdueAt !== undefined) and.push({ status: { $in: [...OPEN_STATUSES] }, slaDueAt: { $lt: filter.overdueAt } });
+  if (filter.createdFrom !== undefined) and.push({ createdAt: { $gte: filter.createdFrom } });
+  if (filter.createdBefore !== undefined) and.push({ createdAt: { $lt: filter.createdBefore } });
   return and.length === 0 ? {} : { $and: and };
 }

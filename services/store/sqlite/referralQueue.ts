@@ -209,6 +209,14 @@ function queueWhere(filter: QueueFilter): { where: string; params: unknown[] } {
     clauses.push(`status IN ${OPEN_SQL} AND sla_due_at < ?`);
     params.push(filter.overdueAt);
   }
+  if (filter.createdFrom !== undefined) {
+    clauses.push('created_at >= ?');
+    params.push(filter.createdFrom);
+  }
+  if (filter.createdBefore !== undefined) {
+    clauses.push('created_at < ?');
+    params.push(filter.createdBefore);
+  }
   return { where: clauses.length === 0 ? '' : ` WHERE ${clauses.join(' AND ')}`, params };
 }
 
