@@ -9,6 +9,7 @@ import type { App } from './composition';
 import { AppError } from '../services/errors';
 import { incomingActivity } from './activitySchema';
 import { sendError } from './httpErrors';
+import { registerHub } from './routes/hub';
 
 export interface RunningServer {
   server: Server;
@@ -69,6 +70,8 @@ export function buildServer(app: App): Server {
       res.json({ status: 'not-ready', store: app.store.kind });
     }
   });
+
+  registerHub(server, app);
 
   return server;
 }
