@@ -311,6 +311,7 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
     );
   };
 
+  const DONE_KEY = { claim: 'claimed', status: 'status', notes: 'note', assign: 'assigned', text: 'text' } as const;
   const DONE: Record<string, string> = {
     claimed: 'You have claimed this referral.',
     status: 'Status updated.',
@@ -325,12 +326,12 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
   });
 
   /** A form post on a referral: run the change, then back to the referral with a success banner or the error. */
-  const referralAction = (action: string, field: string, run: (req: Request, auth: SignedInRequest, id: string) => Promise<unknown>) => {
+  const referralAction = (action: 'claim' | 'status' | 'notes' | 'assign' | 'text', field: string, run: (req: Request, auth: SignedInRequest, id: string) => Promise<unknown>) => {
     page('post', `/hub/referrals/:id/${action}`, async (req, res, auth, render) => {
       const id = String(req.params['id']);
       try {
         await run(req, auth, id);
-        redirect(res, `/hub/referrals/${id}?done=${action === 'notes' ? 'note' : action === 'assign' ? 'assigned' : action}`);
+        redirect(res, `/hub/referrals/${id}?done=${DONE_KEY[action]}`);
       } catch (err) {
         if (!(err instanceof AppError) || err.code === 'not-found' || err.code === 'forbidden') throw err;
         await referralView(auth, id, render, STATUS_OF[err.code], { errors: [{ text: err.publicMessage, href: `#${field}` }] });

@@ -245,7 +245,7 @@ function countsPanel(counts: QueueCounts): SafeHtml {
     ['Urgent', counts.urgent, 'urgent'],
     ['Overdue', counts.overdue, 'overdue'],
   ];
-  return html`<ul class="hub-counts" aria-label="Open referrals">
+  return html`<ul class="hub-counts govuk-body" aria-label="Open referrals">
   ${figures.map(([label, n, key]) => html`<li class="hub-counts__item hub-counts__item--${key}"><span class="hub-counts__number" data-count="${key}">${n}</span> <span class="hub-counts__label">${label}</span></li>`)}
 </ul>`;
 }
@@ -387,6 +387,8 @@ function answerValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return 'Not given';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (Array.isArray(value)) return value.length === 0 ? 'None' : value.map((v) => humanise(String(v))).join(', ');
+  // Codes such as `someone-else` read as words; free text the resident typed is shown as they typed it.
+  if (typeof value === 'string' && /^[a-z]+(-[a-z]+)*$/.test(value)) return humanise(value);
   return String(value);
 }
 
@@ -444,7 +446,7 @@ export function referralPage(o: ReferralPageOptions): SafeHtml {
       ? html`<p class="govuk-body">The resident chose to stay anonymous.</p>`
       : summaryList([
           ['Name', contact.name],
-          ['Contact by', humanise(contact.method)],
+          ['Contact by', { phone: 'Phone call', sms: 'Text message', email: 'Email' }[contact.method]],
           ['Phone', contact.phone ?? 'Not given'],
           ['Email', contact.email ?? 'Not given'],
           ['Best time', humanise(contact.bestTime)],
