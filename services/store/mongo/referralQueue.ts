@@ -30,6 +30,8 @@ const withoutId = { projection: { _id: 0 } } as const;
 export async function ensureQueueIndexes(referrals: Collection<QueueReferralDoc>): Promise<void> {
   await referrals.createIndexes([
     { key: { status: 1, slaDueAt: 1 }, name: 'due' },
+    { key: { status: 1, kind: 1, urgent: -1, createdAt: 1, _id: 1 }, name: 'queue_kind' },
+    { key: { status: 1, 'ward.code': 1, urgent: -1, createdAt: 1, _id: 1 }, name: 'queue_ward' },
     { key: { assignee: 1, status: 1 }, name: 'assignee' },
     { key: { 'contact.phone': 1 }, name: 'contact_phone', sparse: true },
     { key: { 'contact.email': 1 }, name: 'contact_email', sparse: true },

@@ -18,6 +18,8 @@ const HUB_MIGRATIONS: readonly string[] = [
   ALTER TABLE referrals ADD COLUMN contact_phone TEXT GENERATED ALWAYS AS (json_extract(doc, '$.contact.phone')) VIRTUAL;
   ALTER TABLE referrals ADD COLUMN contact_email TEXT GENERATED ALWAYS AS (lower(json_extract(doc, '$.contact.email'))) VIRTUAL;
   CREATE INDEX referrals_due ON referrals (status, sla_due_at);
+  CREATE INDEX referrals_queue_kind ON referrals (status, kind, urgent DESC, created_at, id);
+  CREATE INDEX referrals_queue_ward ON referrals (status, ward_code, urgent DESC, created_at, id);
   CREATE INDEX referrals_assignee ON referrals (assignee, status);
   CREATE INDEX referrals_contact_phone ON referrals (contact_phone) WHERE contact_phone IS NOT NULL;
   CREATE INDEX referrals_contact_email ON referrals (contact_email) WHERE contact_email IS NOT NULL;

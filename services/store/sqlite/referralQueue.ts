@@ -178,22 +178,27 @@ function checkPage(page: PageRequest): void {
   }
 }
 
-/** Empty lists match nothing, as MongoDB's `$in: []` does. */
+/**
+ * Empty lists match nothing, as MongoDB's `$in: []` does. A one-value list becomes `=`: with `IN` SQLite cannot
+ * read the queue index in order and sorts instead, which for "next in the queue" is the difference between reading
+ * one index entry and sorting every new referral.
+ */
 function queueWhere(filter: QueueFilter): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (filter.status) {
-    clauses.push('status IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(filter.status));
-  }
-  if (filter.kind) {
-    clauses.push('kind IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(filter.kind));
-  }
-  if (filter.wardCodes) {
-    clauses.push('ward_code IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(filter.wardCodes));
-  }
+  const anyOf = (column: string, values: readonly string[] | undefined): void => {
+    if (values === undefined) return;
+    if (values.length === 1) {
+      clauses.push(`${column} = ?`);
+      params.push(values[0]);
+    } else {
+      clauses.push(`${column} IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(values));
+    }
+  };
+  anyOf('status', filter.status);
+  anyOf('kind', filter.kind);
+  anyOf('ward_code', filter.wardCodes);
   if (filter.urgent !== undefined) {
     clauses.push('urgent = ?');
     params.push(filter.urgent ? 1 : 0);
