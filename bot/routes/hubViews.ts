@@ -588,7 +588,7 @@ ${stats.map(
 export function adminPage(o: { csrf: string; erased?: ErasureResult; errors?: { text: string; href?: string }[] }): SafeHtml {
   return html`${errorSummary(o.errors ?? [])}
 <h1 class="govuk-heading-l">Administration</h1>
-${o.erased ? successBanner(`Erased ${o.erased.referrals} referrals and ${o.erased.stateKeys} conversation records.`) : ''}
+${o.erased ? successBanner(`Erased ${plural(o.erased.referrals, 'referral')} and ${plural(o.erased.stateKeys, 'conversation record')}.`) : ''}
 <h2 class="govuk-heading-m">Subject access request</h2>
 <p class="govuk-body">Find everything held about a resident by the phone number or email address they gave.</p>
 <form method="post" action="/hub/admin/subject-access" novalidate>
@@ -614,6 +614,10 @@ ${o.erased ? successBanner(`Erased ${o.erased.referrals} referrals and ${o.erase
   <button type="submit" name="action" value="erase" class="govuk-button govuk-button--warning govuk-!-margin-top-4" data-module="govuk-button">Erase</button>
 </form>
 <p class="govuk-body">Staff accounts are managed with <code>npm run users</code> or the <a class="govuk-link" href="/api/hub/openapi.json">staff API</a>.</p>`;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function messagePage(heading: string, text: string): SafeHtml {
