@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       `  ${app.profile.shortName} community hub bot is running (${app.store.kind} store, council profile "${app.profile.id}")`,
       `  Bot Framework endpoint:  ${running.url}/api/messages   (Bot Framework Emulator, or POST activities)`,
       `  Health:                  ${running.url}/healthz  ${running.url}/readyz`,
+      `  Hub staff console:       ${running.url}/hub   (accounts: npm run users -- add --email E --role R)`,
       '',
     ].join('\n'),
   );
