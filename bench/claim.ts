@@ -95,6 +95,12 @@ export async function benchClaims(): Promise<void> {
       if (await store.referrals.claim(`referral-${50_000 + i}`, `staff-${w}`, AT)) contested += 1;
     });
 
+    // What a worker's queue page costs with this many open referrals: the first page in queue order, plus counts.
+    const queuePage = await concurrently(1, 20, async () => {
+      await store.referrals.listPage({ status: ['new', 'claimed', 'in-progress'] }, { offset: 0, limit: 25 });
+      await store.referrals.counts({ status: ['new', 'claimed', 'in-progress'] }, AT);
+    });
+
     const doubles = winners.length - new Set(winners).size;
     const rows: [string, Samples][] = [
       ['baseline: SQLite primary-key read', baseline],
@@ -102,6 +108,7 @@ export async function benchClaims(): Promise<void> {
       ['claimNext (kind + ward filter)', nextByKind],
       ['claim(id), 50 workers on the same id', byIdClaims],
     ];
+    const page = latency(queuePage.latency);
     for (const kind of ['service', 'latency'] as const) {
       const base = latency(baseline[kind]);
       process.stdout.write(
@@ -116,6 +123,7 @@ export async function benchClaims(): Promise<void> {
         );
       }
     }
+    process.stdout.write(`  queue page (25 of ${OPEN_REFERRALS.toLocaleString('en-GB')} open, with counts), one at a time: p50 ${ms(page.p50)}  p99 ${ms(page.p99)}\n`);
     const nextLatency = latency(next.latency);
     process.stdout.write(`  double claims: ${doubles} of ${winners.length} from claimNext; ${contested} winners for ${CLAIMS_PER_WORKER} contested ids (want ${CLAIMS_PER_WORKER})\n`);
     process.stdout.write(`  DESIGN.md target, claim p99 under 10 ms with ${WORKERS} workers: claimNext p99 ${ms(nextLatency.p99)} (${nextLatency.p99 < 10 ? 'met' : 'NOT met'} on this machine)\n`);

@@ -206,7 +206,7 @@ export function loginPage(options: { csrf: string; error?: string; email?: strin
   return html`<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
   ${options.error ? errorSummary([{ text: options.error, href: '#email' }]) : ''}
   <h1 class="govuk-heading-l">Sign in to the staff console</h1>
-  ${options.oidc ? html`<p class="govuk-body"><a class="govuk-button" data-module="govuk-button" href="/hub/login/oidc">Sign in with your council account</a></p><p class="govuk-body">Or sign in with a hub password:</p>` : ''}
+  ${options.oidc ? html`<p class="govuk-body"><a class="govuk-button" role="button" draggable="false" data-module="govuk-button" href="/hub/login/oidc">Sign in with your council account</a></p><p class="govuk-body">Or sign in with a hub password:</p>` : ''}
   <form method="post" action="/hub/login" novalidate>
     <input type="hidden" name="csrf" value="${options.csrf}">
     <div class="govuk-form-group${options.error ? ' govuk-form-group--error' : ''}">
