@@ -12,7 +12,7 @@ import path from 'node:path';
 import twilio from 'twilio';
 import { TwilioStandIn } from '../bot/channels/twilio/twilioStandIn';
 import { spawnServer } from './spawnServer';
-import { summarise, type LatencySummary } from './support';
+import { fmt, out, summarise, table, type LatencySummary } from './support';
 
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const TOKEN = 'bench-auth-token-0123456789abcdef';
@@ -154,3 +154,41 @@ export async function benchSms(options: { seconds: number; rate: number; residen
   }
   return results;
 }
+
+/** Prints the SMS benchmark: the resident bot against the echo bot, as ratios. */
+export async function runSmsBench(): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+  out(`SMS benchmark: ${seconds}s per phase (BENCH_SECONDS)`);
+  out();
+
+  out('SMS turns through POST /api/sms (webhook -> bot -> outbox -> Twilio REST stand-in), embedded store');
+  const sms = await benchSms({ seconds, rate: 200, residents: 200, concurrency: 32 });
+  const echo = sms.find((r) => r.variant === 'echo');
+  const resident = sms.find((r) => r.variant === 'resident');
+  out(
+    table([
+      ['bot', 'max turns/s (32 at once)', 'p50 ms', 'p99 ms', 'server CPU ms/turn', 'at 200/s: p50 ms', 'p99 ms', 'max ms', 'skipped'],
+      ...sms.map((r) => [
+        r.variant,
+        fmt(r.closed.perSecond),
+        fmt(r.closed.p50),
+        fmt(r.closed.p99),
+        fmt(r.cpuMsPerTurn.server, 2),
+        fmt(r.open.p50),
+        fmt(r.open.p99),
+        fmt(r.open.max),
+        r.open.skipped,
+      ]),
+    ]),
+  );
+  out(`load generator and Twilio stand-in CPU per turn: ${sms.map((r) => `${r.variant} ${fmt(r.cpuMsPerTurn.loadGenerator, 2)} ms`).join(', ')}`);
+  if (echo && resident) {
+    out(
+      `ratio resident/echo: throughput ${fmt(resident.closed.perSecond / echo.closed.perSecond, 2)}x, ` +
+        `server CPU per turn ${fmt(resident.cpuMsPerTurn.server / echo.cpuMsPerTurn.server, 2)}x (target <= 2), ` +
+        `p99 at 200/s ${fmt(resident.open.p99)} ms (target < 25)`,
+    );
+  }
+  out();
+}
+

@@ -12,6 +12,8 @@ import {
 } from 'botbuilder';
 import { systemClock, type Clock } from '../services/clock';
 import { loadCouncilProfile } from '../services/council/loadProfile';
+import { HubEvents } from '../services/hub/events';
+import { NotConfiguredMessenger, type ResidentMessenger } from '../services/hub/residentMessenger';
 import type { CouncilProfile } from '../services/council/types';
 import { createLogger, type Logger } from '../services/logger';
 import { ReferralService } from '../services/referrals/referralService';
@@ -19,6 +21,7 @@ import { createSafeguardingDetector } from '../services/safeguarding/detector';
 import type { SafeguardingDetector } from '../services/safeguarding/types';
 import { openStore } from '../services/store';
 import type { Store } from '../services/store/types';
+import { SmsResidentMessenger } from './channels/twilio/residentMessenger';
 import { createSmsSetup, type SmsSetup } from './channels/twilio/setup';
 import type { Config } from './config';
 import { hashSecret } from './localSecrets';
@@ -38,6 +41,9 @@ export interface App {
   bot: { run(context: TurnContext): Promise<void> };
   /** Null when SMS is neither configured nor simulated. */
   sms: SmsSetup | null;
+  /** Staff console (issue 5): live queue updates, and texts to residents (the SMS channel plugs in here). */
+  hubEvents: HubEvents;
+  residentMessenger: ResidentMessenger;
   close(): Promise<void>;
 }
 
@@ -48,6 +54,7 @@ export interface AppOverrides {
   store?: Store;
   /** Replaces the resident bot on every channel (benchmarks compare it with an echo bot on the same server). */
   bot?: ResidentBot | { run(context: TurnContext): Promise<void> };
+  residentMessenger?: ResidentMessenger;
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -61,7 +68,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ...(config.MONGODB_URI ? { mongodbUri: config.MONGODB_URI, mongodbDb: config.MONGODB_DB } : {}),
     }));
   const detector = createSafeguardingDetector();
-  const referrals = new ReferralService({ store, profile, clock, logger });
+  const hubEvents = new HubEvents();
+  const referrals = new ReferralService({
+    store,
+    profile,
+    clock,
+    logger,
+    onSubmitted: (referral) => hubEvents.publish('referral.created', referral),
+  });
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MICROSOFT_APP_ID ?? '',
@@ -78,6 +92,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const bot = overrides.bot ?? residentBot;
   const secret = hashSecret(config.HASH_SECRET, path.resolve(config.DATA_DIR));
   const sms = await createSmsSetup({ config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret });
+  const residentMessenger =
+    overrides.residentMessenger ?? (sms ? new SmsResidentMessenger(sms.channel) : new NotConfiguredMessenger());
 
   return {
     config,
@@ -94,5 +110,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await sms?.close();
       await store.close();
     },
+    hubEvents,
+    residentMessenger,
   };
 }

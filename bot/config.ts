@@ -63,6 +63,17 @@ export const configSchema = z
     DIRECT_LINE_SECRET: optionalString,
     /** Azure's Direct Line base URL; a bot with European data residency needs https://europe.directline.botframework.com. */
     DIRECT_LINE_ENDPOINT: optionalUrl.transform((v) => (v ?? 'https://directline.botframework.com').replace(/\/+$/, '')),
+    // ---- staff console (issue 5) ----
+    /** Signs the console's pre-sign-in CSRF tokens and OpenID Connect state. Random per process when unset. */
+    SESSION_SECRET: optionalString.pipe(z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
+    /** true: take the client address for audit and rate limits from X-Forwarded-For (behind a trusted proxy only). */
+    HUB_TRUST_PROXY: z
+      .enum(['true', 'false', ''])
+      .default('false')
+      .transform((v) => v === 'true'),
+    OIDC_ISSUER_URL: optionalUrl,
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -90,6 +101,20 @@ export const configSchema = z
         path: ['MICROSOFT_APP_ID'],
         message: "is required when DIRECT_LINE_SECRET is set (Azure's Direct Line reaches the bot through the Azure Bot registration)",
       });
+    }
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'is required in production (generate one with: openssl rand -hex 32)',
+      });
+    }
+    const oidcSet = [env.OIDC_ISSUER_URL, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+    if (oidcSet > 0 && oidcSet < 3) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together' });
+    }
+    if (oidcSet === 3 && !env.PUBLIC_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required for OpenID Connect sign-in (the redirect URI is built from it)' });
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({

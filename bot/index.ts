@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         : app.sms
           ? `  SMS webhooks:            ${running.url}/api/sms  ${running.url}/api/sms/status (Twilio calls ${app.sms.routes.webhookUrl})`
           : '  SMS:                     off (set the TWILIO_ settings)',
+      `  Hub staff console:       ${running.url}/hub   (accounts: npm run users -- add --email E --role R)`,
       '',
     ].join('\n'),
   );

@@ -11,6 +11,7 @@ import { incomingActivity } from './activitySchema';
 import { registerSmsRoutes } from './channels/twilio/routes';
 import { sendError } from './httpErrors';
 import { registerWebChat } from './webchat/routes';
+import { registerHub } from './routes/hub';
 
 export interface RunningServer {
   server: Server;
@@ -75,6 +76,7 @@ export function buildServer(app: App): Server {
   });
 
   registerWebChat(server, app);
+  registerHub(server, app);
 
   return server;
 }

@@ -10,6 +10,7 @@ import twilio from 'twilio';
 import { renderForSms } from '../bot/channels/twilio/render';
 import { countSegments } from '../services/sms/segments';
 import { ACCOUNT_SID, AUTH_TOKEN, newMessageSid, Phone, postForm, PUBLIC_WEBHOOK, sign, startSmsHarness, type SmsHarness } from './support/smsHarness';
+import { makeReferral } from './support/referralFactory';
 import { startTestApp, tempDataDir } from './support/testApp';
 import { referenceIn } from './support/transcript';
 
@@ -364,5 +365,36 @@ describe('npm run sms (the terminal phone)', () => {
     } finally {
       await t.stop();
     }
+  });
+});
+
+describe('texts from the staff console (SMS channel as the ResidentMessenger)', () => {
+  let h: SmsHarness;
+  const actor = { id: 'staff-1', email: 'worker@example.org', role: 'hub-worker' as const, wards: [], ip: null };
+  beforeEach(async () => {
+    h = await startSmsHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('when the resident chose texts, then the worker\'s message reaches their mobile through the outbox', async () => {
+    const referral = makeReferral({ contact: { anonymous: false, name: 'Jo', method: 'sms', phone: '07700 900321', bestTime: 'any' } });
+    const sent = await h.t.app.residentMessenger.sendText(referral, 'Hello Jo, this is the hub. We will call you tomorrow.', actor);
+    assert.equal(sent.status, 'queued');
+    await h.t.app.sms?.outbox.flush();
+    assert.deepEqual(h.twilioApi.messagesTo('+447700900321').map((m) => m.body), ['Hello Jo, this is the hub. We will call you tomorrow.']);
+  });
+
+  it('when the resident chose a phone call, reported anonymously or has opted out, then the text is refused with a reason', async () => {
+    const byPhone = makeReferral({ contact: { anonymous: false, name: 'Jo', method: 'phone', phone: '07700 900321', bestTime: 'any' } });
+    await assert.rejects(h.t.app.residentMessenger.sendText(byPhone, 'hi', actor), /did not choose to be contacted by text/);
+    await assert.rejects(h.t.app.residentMessenger.sendText(makeReferral({ contact: { anonymous: true } }), 'hi', actor), /anonymously/);
+    const bySms = makeReferral({ contact: { anonymous: false, name: 'Jo', method: 'sms', phone: '07700 900322', bestTime: 'any' } });
+    await new Phone(h, '+447700900322').text('STOP');
+    await assert.rejects(h.t.app.residentMessenger.sendText(bySms, 'hi', actor), /replied STOP/);
+    await h.t.app.sms?.outbox.flush();
+    assert.equal(h.twilioApi.messagesTo('+447700900321').length, 0);
+    assert.equal(h.twilioApi.messagesTo('+447700900322').length, 0);
   });
 });

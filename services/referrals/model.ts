@@ -130,6 +130,7 @@ export const historyEntry = z.object({
 export type HistoryEntry = z.infer<typeof historyEntry>;
 
 export const noteEntry = z.object({ at: z.string().datetime(), actor: z.string(), text: z.string().max(5000) });
+export type NoteEntry = z.infer<typeof noteEntry>;
 
 /** What a dialog hands to the services when a resident confirms: everything but the queue's own fields. */
 export const referralDraft = z.object({
@@ -171,5 +172,11 @@ export const referral = z.object({
   outcome: z.string().nullable(),
   history: z.array(historyEntry),
   notes: z.array(noteEntry),
+  /**
+   * Bumped by every staff change, for optimistic concurrency: a change made from a page that was read at an older
+   * version is refused instead of silently overwriting what a colleague did meanwhile. Documents saved before the
+   * field existed read as version 0.
+   */
+  version: z.number().int().nonnegative().default(0),
 });
 export type Referral = z.infer<typeof referral>;

@@ -64,6 +64,7 @@ export class ReferralService {
         outcome: null,
         history: [{ at: now.toISOString(), actor: 'resident', from: null, to: 'new', why: 'submitted by the resident' }],
         notes: [],
+        version: 0,
       };
       try {
         const result = await this.deps.store.referrals.insertIfAbsent(candidate);

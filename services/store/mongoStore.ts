@@ -12,9 +12,13 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
 import { ensureSmsIndexes, MongoSmsRepository } from './mongoSms';
+import { MongoReferralQueue, ensureQueueIndexes } from './mongo/referralQueue';
+import { MongoSessionRepository, MongoStaffRepository, ensureStaffIndexes, type SessionDoc, type StaffDoc } from './mongo/staffRepo';
 import {
   DuplicateReferenceError,
   EtagConflictError,
+  type SessionRepository,
+  type StaffRepository,
   type AuditEntry,
   type AuditRepository,
   type BotStateRepository,
@@ -69,12 +73,17 @@ export class MongoStore implements Store {
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
   readonly sms: SmsRepository;
+  // ---- staff console (issue 5): mongo/staffRepo.ts ----
+  readonly staff: StaffRepository;
+  readonly sessions: SessionRepository;
 
   private constructor(private readonly client: MongoClient, private readonly db: Db, clock: Clock) {
     this.referrals = new MongoReferralRepository(db.collection<ReferralDoc>('referrals'));
     this.botState = new MongoBotStateRepository(db.collection<BotStateDoc>('botState'), clock);
     this.audit = new MongoAuditRepository(db.collection<AuditDoc>('audit'), db.collection<CounterDoc>('counters'));
     this.sms = new MongoSmsRepository(db);
+    this.staff = new MongoStaffRepository(db.collection<StaffDoc>('staff'));
+    this.sessions = new MongoSessionRepository(db.collection<SessionDoc>('staffSessions'));
   }
 
   /**
@@ -119,6 +128,9 @@ async function ensureIndexes(db: Db): Promise<void> {
     { key: { action: 1, _id: 1 }, name: 'action' },
   ]);
   await ensureSmsIndexes(db);
+  // ---- staff console (issue 5) ----
+  await ensureQueueIndexes(db.collection<ReferralDoc>('referrals'));
+  await ensureStaffIndexes(db);
 }
 
 /** Throws on a limit MongoDB would misread: it takes 0 as "no limit" and a negative number as a batch size. */
@@ -154,8 +166,11 @@ async function retryOnceOnDuplicateKey<T>(operation: () => Promise<T>): Promise<
 
 const withoutId = { projection: { _id: 0 } } as const;
 
-class MongoReferralRepository implements ReferralRepository {
-  constructor(private readonly referrals: Collection<ReferralDoc>) {}
+/** The queue operations (claim, transitions, pages, erasure) live in mongo/referralQueue.ts. */
+class MongoReferralRepository extends MongoReferralQueue implements ReferralRepository {
+  constructor(private readonly referrals: Collection<ReferralDoc>) {
+    super(referrals);
+  }
 
   /**
    * Insert first and let the unique indexes decide: a check-then-insert would race between instances. A retry is

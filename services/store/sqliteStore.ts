@@ -17,9 +17,14 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
 import { SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
+import { migrateHub } from './sqlite/hubSchema';
+import { SqliteReferralQueue } from './sqlite/referralQueue';
+import { SqliteSessionRepository, SqliteStaffRepository } from './sqlite/staffRepo';
 import {
   DuplicateReferenceError,
   EtagConflictError,
+  type SessionRepository,
+  type StaffRepository,
   type AuditEntry,
   type AuditRepository,
   type BotStateRepository,
@@ -89,6 +94,9 @@ export class SqliteStore implements Store {
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
   readonly sms: SmsRepository;
+  // ---- staff console (issue 5): sqlite/staffRepo.ts ----
+  readonly staff: StaffRepository;
+  readonly sessions: SessionRepository;
   private readonly pingStatement: Database.Statement<[]>;
 
   private constructor(private readonly db: Db, clock: Clock) {
@@ -96,6 +104,8 @@ export class SqliteStore implements Store {
     this.botState = new SqliteBotStateRepository(db, clock);
     this.audit = new SqliteAuditRepository(db);
     this.sms = new SqliteSmsRepository(db);
+    this.staff = new SqliteStaffRepository(db);
+    this.sessions = new SqliteSessionRepository(db);
     this.pingStatement = db.prepare<[]>('SELECT 1');
   }
 
@@ -112,6 +122,7 @@ export class SqliteStore implements Store {
     try {
       configure(db);
       migrate(db);
+      migrateHub(db);
       return new SqliteStore(db, options.clock ?? systemClock);
     } catch (err) {
       db.close();
@@ -199,7 +210,8 @@ interface ReferralRow {
   doc: string;
 }
 
-class SqliteReferralRepository implements ReferralRepository {
+/** The queue operations (claim, transitions, pages, erasure) live in sqlite/referralQueue.ts. */
+class SqliteReferralRepository extends SqliteReferralQueue implements ReferralRepository {
   private readonly queries: StatementCache;
   private readonly byId: Database.Statement<[string], ReferralRow>;
   private readonly byReference: Database.Statement<[string], ReferralRow>;
@@ -208,6 +220,7 @@ class SqliteReferralRepository implements ReferralRepository {
   private readonly insertTx: Database.Transaction<(candidate: Referral) => { referral: Referral; created: boolean }>;
 
   constructor(private readonly db: Db) {
+    super(db);
     this.queries = new StatementCache(db);
     this.byId = db.prepare<[string], ReferralRow>('SELECT doc FROM referrals WHERE id = ?');
     this.byReference = db.prepare<[string], ReferralRow>('SELECT doc FROM referrals WHERE reference = ?');

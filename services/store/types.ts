@@ -6,6 +6,7 @@
  * operations cheap.
  */
 import type { Referral, ReferralKind, ReferralStatus } from '../referrals/model';
+import type { ReferralQueueOperations, SessionRepository, StaffRepository } from './hubTypes';
 
 export interface ReferralFilter {
   status?: ReferralStatus[];
@@ -16,7 +17,7 @@ export interface ReferralFilter {
   limit?: number;
 }
 
-export interface ReferralRepository {
+export interface ReferralRepository extends ReferralQueueOperations {
   /**
    * Inserts the referral unless one with the same idempotency key exists, in which case that one is returned
    * unchanged and `created` is false. Throws {@link DuplicateReferenceError} when the reference is taken, so the
@@ -70,6 +71,9 @@ export interface Store {
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
   readonly sms: SmsRepository;
+  // ---- staff console (issue 5): see hubTypes.ts ----
+  readonly staff: StaffRepository;
+  readonly sessions: SessionRepository;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -152,3 +156,5 @@ export interface SmsRepository {
   setOptOut(conversationId: string, optedOut: boolean, at: string): Promise<void>;
   isOptedOut(conversationId: string): Promise<boolean>;
 }
+// ---- staff console (issue 5) ----
+export * from './hubTypes';

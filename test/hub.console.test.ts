@@ -1,0 +1,133 @@
+/**
+ * The console's pages over HTTP, as a browser without JavaScript would use them: sign-in by form, who sees which
+ * page, the admin's subject access forms, escaping and security headers.
+ */
+import assert from 'node:assert/strict';
+import type { StaffRole, StaffUser } from '../services/store/types';
+import { TEST_PASSWORD, clientWithSession, createStaff, createStaffFast, HubClient } from './support/hubClient';
+import { makeReferral, numbered } from './support/referralFactory';
+import { startTestApp, type TestApp } from './support/testApp';
+
+function csrfIn(page: string): string {
+  const match = /name="csrf" value="([^"]+)"/.exec(page);
+  assert.ok(match, 'no CSRF field on the page');
+  return match[1] ?? '';
+}
+
+describe('the staff console pages', () => {
+  let t: TestApp;
+  let users: Record<StaffRole, StaffUser>;
+
+  beforeEach(async () => {
+    t = await startTestApp();
+    users = {
+      'hub-worker': await createStaffFast(t.app, 'hub-worker', 1),
+      'hub-lead': await createStaffFast(t.app, 'hub-lead', 1),
+      councillor: await createStaffFast(t.app, 'councillor', 1),
+      admin: await createStaffFast(t.app, 'admin', 1),
+    };
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  const as = (role: StaffRole): Promise<HubClient> => clientWithSession(t.app, t.url, users[role]);
+
+  it('when someone not signed in opens the queue, then they are sent to sign in', async () => {
+    const res = await new HubClient(t.url).get('/hub/queue');
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/hub/login');
+  });
+
+  it('when a worker signs in with the form, then they land on the queue; a wrong password shows an error summary', async () => {
+    await createStaff(t.app, 'hub-worker', 'form@example.org');
+    const client = new HubClient(t.url);
+    const login = await client.get<string>('/hub/login');
+
+    const wrong = await client.request<string>('POST', '/hub/login', { form: { csrf: csrfIn(login.body), email: 'form@example.org', password: 'not the password' }, csrf: null });
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.body, /govuk-error-summary/);
+    assert.match(wrong.body, /The email address or password is not right/);
+
+    const right = await client.request('POST', '/hub/login', { form: { csrf: csrfIn(wrong.body), email: 'form@example.org', password: TEST_PASSWORD }, csrf: null });
+    assert.equal(right.status, 303);
+    const home = await client.get('/hub');
+    assert.equal(home.headers.get('location'), '/hub/queue');
+    assert.equal((await client.get('/hub/queue')).status, 200);
+  });
+
+  it('when a page is served, then it carries a strict Content-Security-Policy and is not cached', async () => {
+    const res = await (await as('hub-worker')).get('/hub/queue');
+    assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self' 'nonce-[^']+'; style-src 'self'/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  });
+
+  it("when a resident's answers contain markup, then the page shows it as text", async () => {
+    await t.app.store.referrals.insertIfAbsent(
+      makeReferral({ ...numbered(1), contact: { anonymous: false, name: '<img src=x onerror=alert(1)>', method: 'phone', phone: '07700 900123', bestTime: 'any' } }),
+    );
+    const page = await (await as('hub-worker')).get<string>('/hub/referrals/referral-1');
+
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(page.body, /<img src=x/);
+    assert.match(page.body, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  });
+
+  it('when a lead opens the team page, then it lists workload by person; a worker is refused', async () => {
+    await t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1), status: 'claimed', assignee: users['hub-worker'].id }));
+
+    const lead = await (await as('hub-lead')).get<string>('/hub/team');
+    const worker = await (await as('hub-worker')).get<string>('/hub/team');
+
+    assert.equal(lead.status, 200);
+    assert.match(lead.body, /hub-worker-1@example.org/);
+    assert.equal(worker.status, 403);
+  });
+
+  it("when a councillor signs in, then they see their wards' counts and can open no referral", async () => {
+    await t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1), ward: { code: 'E05012996', name: 'Boston Castle', source: 'postcode-table' } }));
+    const councillor = await as('councillor');
+
+    assert.equal((await councillor.get('/hub')).headers.get('location'), '/hub/wards');
+    const wards = await councillor.get<string>('/hub/wards');
+    assert.equal(wards.status, 200);
+    assert.match(wards.body, /Boston Castle/);
+    assert.doesNotMatch(wards.body, /Test Resident|07700|HUB-000001/);
+    assert.equal((await councillor.get('/hub/queue')).status, 403);
+    assert.equal((await councillor.get('/hub/referrals/referral-1')).status, 403);
+  });
+
+  it('when an admin exports from the console, then a JSON file comes back; erasing needs the confirmation box', async () => {
+    await t.app.store.referrals.insertIfAbsent(makeReferral(numbered(1)));
+    const admin = await as('admin');
+    const page = await admin.get<string>('/hub/admin');
+    const csrf = csrfIn(page.body);
+
+    const exported = await admin.request<{ referrals: unknown[] }>('POST', '/hub/admin/subject-access', { form: { csrf, phone: '07700 900123', email: '', action: 'export' }, csrf: null });
+    assert.equal(exported.status, 200);
+    assert.match(exported.headers.get('content-disposition') ?? '', /attachment/);
+    assert.equal(exported.body.referrals.length, 1);
+
+    const unconfirmed = await admin.request<string>('POST', '/hub/admin/subject-access', { form: { csrf, phone: '07700 900123', action: 'erase' }, csrf: null });
+    assert.equal(unconfirmed.status, 400);
+    assert.match(unconfirmed.body, /Tick the box/);
+    assert.equal(await t.app.store.referrals.count(), 1);
+
+    const erased = await admin.request<string>('POST', '/hub/admin/subject-access', { form: { csrf, phone: '07700 900123', action: 'erase', confirm: 'true' }, csrf: null });
+    assert.equal(erased.status, 200);
+    assert.match(erased.body, /Erased 1 referral and 0 conversation records/);
+    assert.equal(await t.app.store.referrals.count(), 0);
+  });
+
+  it('when the GOV.UK Frontend assets are asked for, then they are served, with the stylesheet pointing at them', async () => {
+    const client = new HubClient(t.url);
+    const css = await client.get<string>('/hub/static/govuk-frontend.min.css');
+    assert.equal(css.status, 200);
+    assert.match(css.body, /url\(\/hub\/assets\/fonts\//);
+    assert.doesNotMatch(css.body, /url\(\/assets\//);
+    assert.equal((await client.get('/hub/assets/fonts/bold-b542beb274-v2.woff2')).status, 200);
+    assert.equal((await client.get('/hub/static/hub.js')).status, 200);
+    assert.equal((await client.get('/hub/static/../../package.json')).status, 404);
+  });
+});
