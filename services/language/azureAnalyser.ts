@@ -21,6 +21,7 @@
 import { AzureKeyCredential, TextAnalysisClient } from '@azure/ai-language-text';
 import type { Logger } from '../logger';
 import { resolveOverlaps, redactSpans, findUkPii, type PiiKind, type PiiSpan } from '../pii/redact';
+import { isLoopbackHttp } from './endpoint';
 import { normaliseLanguageCode, worthDetecting } from './languages';
 import { detectLocally, toPiiEntity } from './localAnalyser';
 import type {
@@ -38,6 +39,8 @@ import type {
   SentimentResult,
   SentimentScores,
 } from './types';
+
+export { isLoopbackHttp } from './endpoint';
 
 /** Documents per request, by action (Azure AI Language service limits, API version 2023-04-01). */
 export const DOCUMENTS_PER_REQUEST: Readonly<Record<LanguageOperation, number>> = {
@@ -74,19 +77,6 @@ export interface AzureAnalyserOptions {
   timeoutMs: number;
   logger: Logger;
   metrics?: LanguageMetrics;
-}
-
-/**
- * The SDK refuses plain http unless told otherwise. We allow it only for a server on this machine (the tests'
- * stand-in for Azure): anywhere else the key would cross the network in clear.
- */
-export function isLoopbackHttp(endpoint: string): boolean {
-  try {
-    const url = new URL(endpoint);
-    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  } catch {
-    return false;
-  }
 }
 
 /** Pieces of at most `max` UTF-16 units, cut at whitespace where possible and never inside a surrogate pair. */
