@@ -25,6 +25,9 @@ async function main(): Promise<void> {
       `  ${app.profile.shortName} community hub bot is running (${app.store.kind} store, council profile "${app.profile.id}")`,
       `  Bot Framework endpoint:  ${running.url}/api/messages   (Bot Framework Emulator, or POST activities)`,
       `  Health:                  ${running.url}/healthz  ${running.url}/readyz`,
+      app.language.mode === 'azure'
+        ? '  Language services:       Azure AI Language, with the local analyser when it fails or is slow'
+        : '  Language services:       local analyser (set AZURE_LANGUAGE_ENDPOINT and AZURE_LANGUAGE_KEY for Azure AI Language)',
       app.sms?.simulator
         ? `  SMS (simulated, no Twilio account): run \`npm run sms\` in another terminal`
         : app.sms
