@@ -10,7 +10,8 @@
  * name and the date, and keep the placeholders ({hubName}, {hubPhone}, {councilName}, {reference}) as they are.
  *
  * Nothing here speaks about self-harm, medication or debt advice: crisis wording stays in English, fixed and
- * approved, in wording.ts.
+ * approved, in wording.ts. The safeguarding phrase book is English, so every intro ends with the one thing anyone
+ * in danger needs in any language: call 999.
  */
 import type { ReplyLanguage } from '../services/language/languages';
 
@@ -51,7 +52,7 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     locale: 'pl',
     direction: 'ltr',
     reviewed: false,
-    intro: 'Dzień dobry, tu {hubName}. Pracownik może oddzwonić z tłumaczem języka polskiego. Można też zadzwonić do nas pod numer {hubPhone}. W czym możemy pomóc?',
+    intro: 'Dzień dobry, tu {hubName}. Pracownik może oddzwonić z tłumaczem języka polskiego. Można też zadzwonić do nas pod numer {hubPhone}. W czym możemy pomóc? W nagłym wypadku proszę dzwonić pod numer 999.',
     options: { befriending: 'Ktoś do rozmowy', costOfLiving: 'Pomoc z kosztami życia', english: 'English' },
     needsPrompt: 'W czym potrzebuje Pan/Pani pomocy?',
     needs: { food: 'Jedzenie', energy: 'Prąd, gaz i ogrzewanie', 'money-advice': 'Pieniądze i długi', 'housing-costs': 'Koszty mieszkania' },
@@ -74,7 +75,7 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     locale: 'sk',
     direction: 'ltr',
     reviewed: false,
-    intro: 'Dobrý deň, tu je {hubName}. Pracovník vám môže zavolať späť s tlmočníkom do slovenčiny. Môžete nám aj zavolať na číslo {hubPhone}. S čím vám môžeme pomôcť?',
+    intro: 'Dobrý deň, tu je {hubName}. Pracovník vám môže zavolať späť s tlmočníkom do slovenčiny. Môžete nám aj zavolať na číslo {hubPhone}. S čím vám môžeme pomôcť? V núdzi volajte 999.',
     options: { befriending: 'Niekto na rozhovor', costOfLiving: 'Pomoc so životnými nákladmi', english: 'English' },
     needsPrompt: 'S čím potrebujete pomôcť?',
     needs: { food: 'Jedlo', energy: 'Elektrina, plyn a kúrenie', 'money-advice': 'Peniaze a dlhy', 'housing-costs': 'Náklady na bývanie' },
@@ -97,7 +98,7 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     locale: 'ro',
     direction: 'ltr',
     reviewed: false,
-    intro: 'Bună ziua, aici este {hubName}. Un angajat vă poate suna înapoi cu un interpret de limba română. Ne puteți suna și la {hubPhone}. Cu ce vă putem ajuta?',
+    intro: 'Bună ziua, aici este {hubName}. Un angajat vă poate suna înapoi cu un interpret de limba română. Ne puteți suna și la {hubPhone}. Cu ce vă putem ajuta? În caz de urgență, sunați la 999.',
     options: { befriending: 'Cineva cu care să vorbesc', costOfLiving: 'Ajutor cu costul vieții', english: 'English' },
     needsPrompt: 'Cu ce aveți nevoie de ajutor?',
     needs: { food: 'Mâncare', energy: 'Curent, gaz și încălzire', 'money-advice': 'Bani și datorii', 'housing-costs': 'Costuri de locuință' },
@@ -120,7 +121,7 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     locale: 'ar',
     direction: 'rtl',
     reviewed: false,
-    intro: 'مرحباً، معك {hubName}. يمكن لأحد الموظفين أن يتصل بك مع مترجم للغة العربية. يمكنك أيضاً الاتصال بنا على الرقم {hubPhone}. كيف يمكننا مساعدتك؟',
+    intro: 'مرحباً، معك {hubName}. يمكن لأحد الموظفين أن يتصل بك مع مترجم للغة العربية. يمكنك أيضاً الاتصال بنا على الرقم {hubPhone}. كيف يمكننا مساعدتك؟ في حالة الطوارئ، اتصل بالرقم 999.',
     options: { befriending: 'شخص للتحدث معه', costOfLiving: 'مساعدة في تكاليف المعيشة', english: 'English' },
     needsPrompt: 'في أي شيء تحتاج المساعدة؟',
     needs: { food: 'الطعام', energy: 'الكهرباء والغاز والتدفئة', 'money-advice': 'المال والديون', 'housing-costs': 'تكاليف السكن' },
@@ -143,7 +144,7 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     locale: 'ur',
     direction: 'rtl',
     reviewed: false,
-    intro: 'السلام علیکم، یہ {hubName} ہے۔ ہمارا عملہ اردو مترجم کے ساتھ آپ کو واپس فون کر سکتا ہے۔ آپ ہمیں {hubPhone} پر بھی فون کر سکتے ہیں۔ ہم آپ کی کیا مدد کر سکتے ہیں؟',
+    intro: 'السلام علیکم، یہ {hubName} ہے۔ ہمارا عملہ اردو مترجم کے ساتھ آپ کو واپس فون کر سکتا ہے۔ آپ ہمیں {hubPhone} پر بھی فون کر سکتے ہیں۔ ہم آپ کی کیا مدد کر سکتے ہیں؟ ہنگامی صورت میں 999 پر فون کریں۔',
     options: { befriending: 'کوئی بات کرنے والا', costOfLiving: 'اخراجاتِ زندگی میں مدد', english: 'English' },
     needsPrompt: 'آپ کو کس چیز میں مدد چاہیے؟',
     needs: { food: 'کھانا', energy: 'بجلی، گیس اور ہیٹنگ', 'money-advice': 'پیسے اور قرض', 'housing-costs': 'رہائش کے اخراجات' },
@@ -166,7 +167,7 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     locale: 'pa',
     direction: 'ltr',
     reviewed: false,
-    intro: 'ਸਤਿ ਸ੍ਰੀ ਅਕਾਲ, ਇਹ {hubName} ਹੈ। ਸਾਡਾ ਕਰਮਚਾਰੀ ਪੰਜਾਬੀ ਦੁਭਾਸ਼ੀਏ ਨਾਲ ਤੁਹਾਨੂੰ ਵਾਪਸ ਫ਼ੋਨ ਕਰ ਸਕਦਾ ਹੈ। ਤੁਸੀਂ ਸਾਨੂੰ {hubPhone} ਤੇ ਵੀ ਫ਼ੋਨ ਕਰ ਸਕਦੇ ਹੋ। ਅਸੀਂ ਤੁਹਾਡੀ ਕੀ ਮਦਦ ਕਰ ਸਕਦੇ ਹਾਂ?',
+    intro: 'ਸਤਿ ਸ੍ਰੀ ਅਕਾਲ, ਇਹ {hubName} ਹੈ। ਸਾਡਾ ਕਰਮਚਾਰੀ ਪੰਜਾਬੀ ਦੁਭਾਸ਼ੀਏ ਨਾਲ ਤੁਹਾਨੂੰ ਵਾਪਸ ਫ਼ੋਨ ਕਰ ਸਕਦਾ ਹੈ। ਤੁਸੀਂ ਸਾਨੂੰ {hubPhone} ਤੇ ਵੀ ਫ਼ੋਨ ਕਰ ਸਕਦੇ ਹੋ। ਅਸੀਂ ਤੁਹਾਡੀ ਕੀ ਮਦਦ ਕਰ ਸਕਦੇ ਹਾਂ? ਐਮਰਜੈਂਸੀ ਵਿੱਚ 999 ਤੇ ਫ਼ੋਨ ਕਰੋ।',
     options: { befriending: 'ਕੋਈ ਗੱਲ ਕਰਨ ਵਾਲਾ', costOfLiving: 'ਰਹਿਣ-ਸਹਿਣ ਦੇ ਖ਼ਰਚਿਆਂ ਵਿੱਚ ਮਦਦ', english: 'English' },
     needsPrompt: 'ਤੁਹਾਨੂੰ ਕਿਸ ਚੀਜ਼ ਵਿੱਚ ਮਦਦ ਚਾਹੀਦੀ ਹੈ?',
     needs: { food: 'ਖਾਣਾ', energy: 'ਬਿਜਲੀ, ਗੈਸ ਅਤੇ ਹੀਟਿੰਗ', 'money-advice': 'ਪੈਸੇ ਅਤੇ ਕਰਜ਼ਾ', 'housing-costs': 'ਘਰ ਦੇ ਖ਼ਰਚੇ' },
@@ -189,7 +190,7 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     locale: 'cy',
     direction: 'ltr',
     reviewed: false,
-    intro: "Helo, dyma {hubName}. Gall aelod o staff eich ffonio yn ôl gyda chyfieithydd neu rywun sy'n siarad Cymraeg. Gallwch hefyd ein ffonio ar {hubPhone}. Sut gallwn ni helpu?",
+    intro: "Helo, dyma {hubName}. Gall aelod o staff eich ffonio yn ôl gyda chyfieithydd neu rywun sy'n siarad Cymraeg. Gallwch hefyd ein ffonio ar {hubPhone}. Sut gallwn ni helpu? Mewn argyfwng, ffoniwch 999.",
     options: { befriending: 'Rhywun i siarad â nhw', costOfLiving: 'Help gyda chostau byw', english: 'English' },
     needsPrompt: 'Gyda beth mae angen help arnoch chi?',
     needs: { food: 'Bwyd', energy: 'Trydan, nwy a gwresogi', 'money-advice': 'Arian a dyledion', 'housing-costs': 'Costau tai' },

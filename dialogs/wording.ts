@@ -65,7 +65,7 @@ export const interpreter: LanguageWording = {
   direction: 'ltr',
   reviewed: true,
   intro:
-    'Hello, this is the {hubName}. If English is not your first language, a hub worker can call you back with an interpreter. You can also call us on {hubPhone}. What would you like help with?',
+    'Hello, this is the {hubName}. If English is not your first language, a hub worker can call you back with an interpreter. You can also call us on {hubPhone}. What would you like help with? In an emergency, call 999.',
   options: { befriending: 'Someone to talk to', costOfLiving: 'Help with the cost of living', english: 'Carry on in English' },
   needsPrompt: 'What do you need help with?',
   needs: { food: 'Food', energy: 'Energy and heating', 'money-advice': 'Money and debt advice', 'housing-costs': 'Housing costs' },

@@ -9,6 +9,7 @@ import { ManualClock } from '../services/clock';
 import { AzureAnalyser, LanguageServiceError, MAX_DOCUMENT_CHARS, isLoopbackHttp, splitForAzure } from '../services/language/azureAnalyser';
 import { CircuitBreaker } from '../services/language/circuitBreaker';
 import { createLanguageServices } from '../services/language';
+import { toAsciiDigits } from '../services/language/digits';
 import { REPLY_LANGUAGES, worthDetecting } from '../services/language/languages';
 import { LocalAnalyser } from '../services/language/localAnalyser';
 import { LanguageCounters } from '../services/language/metrics';
@@ -71,6 +72,13 @@ describe('language services', () => {
         assert.equal(guesses[i]?.reliable, false, JSON.stringify(text));
         assert.equal(worthDetecting(text), false, JSON.stringify(text));
       });
+    });
+
+    it('reads phone numbers typed in Arabic, Urdu, Devanagari or Gurmukhi digits', () => {
+      assert.equal(toAsciiDigits('٠٧٧٠٠ ٩٠٠١٢٣'), '07700 900123');
+      assert.equal(toAsciiDigits('۰۷۷۰۰ ۹۰۰۱۲۳'), '07700 900123');
+      assert.equal(toAsciiDigits('०७७०० ९००१२३'), '07700 900123');
+      assert.equal(toAsciiDigits('੦੭੭੦੦ ੯੦੦੧੨੩'), '07700 900123');
     });
 
     it('reports sentiment as unknown rather than guessing', async () => {
@@ -297,6 +305,22 @@ describe('language services', () => {
       assert.equal(result?.source, 'azure');
       assert.equal(breaker.state, 'closed');
       assert.equal(counters.circuit, 'closed');
+    });
+
+    it('when the caller gives up during the trial call, the circuit can still close later', async () => {
+      standIn.mode = 'fail';
+      const { analyser, breaker } = build();
+      for (let i = 0; i < 3; i += 1) await analyser.pii(['S60 1AE']);
+      clock.advance(30_000);
+      standIn.mode = 'stall';
+      const controller = new AbortController();
+      const abandoned = analyser.pii(['S60 1AE'], { signal: controller.signal });
+      controller.abort();
+      await assert.rejects(abandoned);
+      standIn.mode = 'ok';
+      const [result] = await analyser.pii(['my name is Jo Bloggs']);
+      assert.equal(result?.source, 'azure');
+      assert.equal(breaker.state, 'closed');
     });
 
     it('when Azure answers with a body the SDK cannot read, the local analyser answers', async () => {

@@ -37,6 +37,7 @@ describe('replies in the resident\'s language', () => {
         const intro = await client.say(languageSamples[language][0]);
         assert.ok(intro.includes(w.intro.split('{hubName}')[0] ?? ''), intro);
         assert.match(intro, /0114 496 0000/);
+        assert.match(intro, /999/, 'anyone in danger needs 999, whatever their language');
         assert.deepEqual(client.buttons(), [w.options.befriending, w.options.costOfLiving, w.options.english]);
         assert.ok(locales(client).every((l) => l === w.locale), JSON.stringify(locales(client)));
 

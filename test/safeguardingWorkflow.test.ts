@@ -12,6 +12,7 @@ import type { SentimentResult } from '../services/language/types';
 import { SafeguardingAlertFeed, type SafeguardingAlert } from '../services/safeguarding/alerts';
 import { createSafeguardingDetector } from '../services/safeguarding/detector';
 import { defaultPhrases } from '../services/safeguarding/phrases';
+import { isDismissal } from '../services/safeguarding/followUp';
 import { SENTIMENT_SIGNAL_ID, sentimentConfirmsRisk, withSentiment } from '../services/safeguarding/signals';
 import { safeguardingTable } from './support/safeguardingTable';
 
@@ -129,6 +130,20 @@ describe('safeguarding workflow', () => {
     it('sentiment on its own, with no phrase, never raises a risk', () => {
       const result = withSentiment(detector.assess('the bins were not collected again, absolutely disgusting'), sentiment(0.99));
       assert.deepEqual(result.categories, []);
+    });
+  });
+
+  describe('recognising a brush-off after a risk', () => {
+    it('takes "no", "I\'m fine" and their text-speak for a brush-off', () => {
+      for (const text of ['no', 'Nah', "I'm fine", 'im ok thanks', 'honestly im fine', "it's nothing", 'forget it', 'just joking', 'ignore me', 'dont worry']) {
+        assert.equal(isDismissal(text), true, text);
+      }
+    });
+
+    it('does not take answers, requests or new information for one', () => {
+      for (const text of ['yes', 'text', 'I feel lonely', 'no I want to report the noise', 'Park Road', "I'm not fine at all", '']) {
+        assert.equal(isDismissal(text), false, text);
+      }
     });
   });
 

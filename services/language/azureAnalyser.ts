@@ -23,7 +23,7 @@ import type { Logger } from '../logger';
 import { resolveOverlaps, redactSpans, findUkPii, type PiiKind, type PiiSpan } from '../pii/redact';
 import { isLoopbackHttp } from './endpoint';
 import { normaliseLanguageCode, worthDetecting } from './languages';
-import { detectLocally, toPiiEntity } from './localAnalyser';
+import { detectLocally, entitiesLocally, toPiiEntity } from './localAnalyser';
 import type {
   AnalyseOptions,
   EntityResult,
@@ -249,10 +249,7 @@ export class AzureAnalyser implements LanguageAnalyser {
       const failed = parts.map((p) => results.get(p.id)).find((r) => r === undefined || !r.ok);
       if (failed !== undefined || parts.length === 0) {
         if (failed && !failed.ok) this.documentFailed('entities', failed.code);
-        return {
-          entities: findUkPii(text).map((span) => ({ text: text.slice(span.start, span.end), category: 'PersonalData', offset: span.start, length: span.end - span.start, confidence: 1 })),
-          source: 'local',
-        };
+        return entitiesLocally(text);
       }
       const entities = parts.flatMap((p) => {
         const r = results.get(p.id);

@@ -55,6 +55,11 @@ export class CircuitBreaker {
     if (this.current !== 'closed') this.move('closed');
   }
 
+  /** The call was abandoned by its caller: neither success nor failure, but the trial slot is free again. */
+  release(): void {
+    this.trialInFlight = false;
+  }
+
   recordFailure(options: { openNow?: boolean } = {}): void {
     this.failures += 1;
     this.trialInFlight = false;

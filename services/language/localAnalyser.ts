@@ -93,7 +93,7 @@ export function toPiiEntity(span: PiiSpan): PiiEntity {
   return { kind: span.kind, category: UK_CATEGORY[span.kind], offset: span.start, length: span.end - span.start, from: 'uk-patterns' };
 }
 
-function entitiesLocally(text: string): EntityResult {
+export function entitiesLocally(text: string): EntityResult {
   const entities: Entity[] = findUkPii(text).map((span) => ({
     text: text.slice(span.start, span.end),
     ...ENTITY_CATEGORY[span.kind],

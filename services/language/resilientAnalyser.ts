@@ -77,7 +77,10 @@ export class ResilientAnalyser implements LanguageAnalyser {
       breaker.recordSuccess();
       return result;
     } catch (err) {
-      if (rest.signal?.aborted) throw err; // the caller gave up: nothing to answer, and not Azure's fault
+      if (rest.signal?.aborted) {
+        breaker.release(); // the caller gave up: nothing to answer, and not Azure's fault
+        throw err;
+      }
       const failure = toServiceError(err, deadline.signal.aborted);
       const reason: FallbackReason = failure.reason === 'unavailable' ? 'error' : failure.reason;
       breaker.recordFailure({ openNow: reason === 'auth' });
