@@ -18,7 +18,6 @@ import { createLogger, type Logger } from '../services/logger';
 import { AzureLanguageStandIn, STAND_IN_KEY } from './support/azureLanguageStandIn';
 import { languageSamples, shortEnglish } from './support/languageSamples';
 import { safeguardingTable } from './support/safeguardingTable';
-import { TEST_NOW } from './support/testApp';
 
 function capturingLogger(): { logger: Logger; output: () => string } {
   const chunks: string[] = [];
@@ -30,6 +29,9 @@ function capturingLogger(): { logger: Logger; output: () => string } {
   });
   return { logger: createLogger({ level: 'debug', destination: stream }), output: () => chunks.join('') };
 }
+
+/** The tests' fixed clock (the same Monday morning as test/support/testApp.ts, without booting a server). */
+const TEST_NOW = '2026-11-16T10:00:00.000Z';
 
 const englishMessages = [...new Set(safeguardingTable.map((row) => row.text))];
 
@@ -123,6 +125,17 @@ describe('language services', () => {
       const [request] = standIn.requestsFor('LanguageDetection');
       assert.equal(request?.apiVersion, '2023-04-01');
       assert.equal(request?.documents, 4);
+    });
+
+    it('sends language detection and sentiment no UK personal details: they are not needed for either', async () => {
+      const text = 'Dzień dobry, potrzebuję pomocy, mój numer 07700 900123, kod S60 1AE, jo@example.org';
+      const [guess] = await azure.detectLanguage([text]);
+      const [feeling] = await azure.sentiment([text]);
+      assert.equal(guess?.code, 'pl');
+      assert.equal(feeling?.source, 'azure');
+      const sent = standIn.requests.flatMap((r) => r.texts).join('\n');
+      assert.doesNotMatch(sent, /07700|S60 1AE|jo@example/);
+      assert.match(standIn.requestsFor('SentimentAnalysis')[0]?.texts[0] ?? '', /\[phone\]/);
     });
 
     it('returns sentiment with mined opinions', async () => {

@@ -8,6 +8,8 @@
  *   unread) or cut (for language detection, where the start is enough), and pieces are sent in batches within the
  *   document limits, a few batches at a time.
  * - A timeout on every request (AbortSignal), besides the caller's own signal.
+ * - Data minimisation: language detection is sent the text without its UK personal details, and sentiment the
+ *   text with them replaced by tokens (sentence offsets refer to that text). Entities and PII need the text as it is.
  * - PII merged with our UK patterns: Azure's phone recogniser is documented for US and EU formats, and it finds
  *   names, which our patterns cannot.
  * - A document Azure refuses (an error in `results.errors`) gets the local analyser's answer instead of failing
@@ -20,9 +22,9 @@
  */
 import { AzureKeyCredential, TextAnalysisClient } from '@azure/ai-language-text';
 import type { Logger } from '../logger';
-import { resolveOverlaps, redactSpans, findUkPii, type PiiKind, type PiiSpan } from '../pii/redact';
+import { findUkPii, redactSpans, redactUk, resolveOverlaps, type PiiKind, type PiiSpan } from '../pii/redact';
 import { isLoopbackHttp } from './endpoint';
-import { normaliseLanguageCode, worthDetecting } from './languages';
+import { detectionText, normaliseLanguageCode, worthDetecting } from './languages';
 import { detectLocally, entitiesLocally, toPiiEntity } from './localAnalyser';
 import type {
   AnalyseOptions,
@@ -150,7 +152,9 @@ export class AzureAnalyser implements LanguageAnalyser {
   async detectLanguage(texts: readonly string[], options: AnalyseOptions = {}): Promise<LanguageGuess[]> {
     const pieces: Piece[] = [];
     texts.forEach((text, index) => {
-      if (text.trim() !== '') pieces.push({ id: String(index), index, offset: 0, text: truncateForAzure(text) });
+      // Personal details are not language: they need not travel to Azure for this.
+      const cleaned = detectionText(text);
+      if (cleaned !== '') pieces.push({ id: String(index), index, offset: 0, text: truncateForAzure(cleaned) });
     });
     const results = await this.inBatches('detectLanguage', pieces, options.signal, async (batch, abortSignal) => {
       const answers = await this.client.analyze('LanguageDetection', batch.map((p) => ({ id: p.id, text: p.text, countryHint: 'gb' })), { abortSignal });
@@ -168,8 +172,9 @@ export class AzureAnalyser implements LanguageAnalyser {
     });
   }
 
+  /** UK personal details are replaced by tokens before the text is sent: sentiment does not need them. */
   async sentiment(texts: readonly string[], options: AnalyseOptions = {}): Promise<SentimentResult[]> {
-    const pieces = this.piecesOf(texts);
+    const pieces = this.piecesOf(texts.map(redactUk));
     const results = await this.inBatches('sentiment', pieces, options.signal, async (batch, abortSignal) => {
       const answers = await this.client.analyze(
         'SentimentAnalysis',
@@ -214,7 +219,7 @@ export class AzureAnalyser implements LanguageAnalyser {
         if (failed?.result && !failed.result.ok) this.documentFailed('sentiment', failed.result.code);
         return { label: 'unknown', scores: null, sentences: [], source: 'local' };
       }
-      return mergeSentiment(answered.map((a) => ({ piece: a.piece, value: (a.result as { ok: true; value: SentimentResult }).value })), text.length);
+      return mergeSentiment(answered.map((a) => ({ piece: a.piece, value: (a.result as { ok: true; value: SentimentResult }).value })), redactUk(text).length);
     });
   }
 

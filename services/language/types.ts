@@ -51,6 +51,7 @@ export interface Opinion {
 export interface SentenceSentiment {
   label: Exclude<SentimentLabel, 'mixed' | 'unknown'>;
   scores: SentimentScores;
+  /** Into the text as analysed, which for Azure has UK personal details replaced by tokens such as `[phone]`. */
   offset: number;
   length: number;
   opinions: Opinion[];

@@ -31,6 +31,8 @@ interface InputDocument {
 
 export interface RecordedRequest {
   kind: string;
+  /** The documents' texts, so tests can check what left the bot. */
+  texts: string[];
   apiVersion: string | null;
   documents: number;
   longest: number;
@@ -174,6 +176,7 @@ export class AzureLanguageStandIn {
     const documents = body.analysisInput?.documents ?? [];
     this.requests.push({
       kind: String(body.kind),
+      texts: documents.map((d) => d.text),
       apiVersion: url.searchParams.get('api-version'),
       documents: documents.length,
       longest: Math.max(0, ...documents.map((d) => d.text.length)),
