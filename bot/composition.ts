@@ -15,8 +15,10 @@ import { loadCouncilProfile } from '../services/council/loadProfile';
 import { HubEvents } from '../services/hub/events';
 import { NotConfiguredMessenger, type ResidentMessenger } from '../services/hub/residentMessenger';
 import type { CouncilProfile } from '../services/council/types';
+import { createLanguageServices, type LanguageServices } from '../services/language';
 import { createLogger, type Logger } from '../services/logger';
 import { ReferralService } from '../services/referrals/referralService';
+import { SafeguardingAlertFeed } from '../services/safeguarding/alerts';
 import { createSafeguardingDetector } from '../services/safeguarding/detector';
 import type { SafeguardingDetector } from '../services/safeguarding/types';
 import { openStore } from '../services/store';
@@ -37,6 +39,10 @@ export interface App {
   profile: CouncilProfile;
   detector: SafeguardingDetector;
   referrals: ReferralService;
+  /** Azure AI Language (with the local fall-back) or the local analyser; counters for metrics. */
+  language: LanguageServices;
+  /** Safeguarding risks as they are detected: the hub console subscribes. */
+  alerts: SafeguardingAlertFeed;
   adapter: CloudAdapter;
   bot: { run(context: TurnContext): Promise<void> };
   /** Null when SMS is neither configured nor simulated. */
@@ -67,15 +73,31 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       dataDir: path.resolve(config.DATA_DIR),
       ...(config.MONGODB_URI ? { mongodbUri: config.MONGODB_URI, mongodbDb: config.MONGODB_DB } : {}),
     }));
-  const detector = createSafeguardingDetector();
+  // The council's phrase book in force (shipped book plus councils/<id>/safeguarding.json), compiled at start-up.
+  const detector = createSafeguardingDetector(profile.safeguarding.phrases);
+  const alerts = new SafeguardingAlertFeed(logger);
   const hubEvents = new HubEvents();
   const referrals = new ReferralService({
     store,
     profile,
     clock,
     logger,
+    alerts,
     onSubmitted: (referral) => hubEvents.publish('referral.created', referral),
   });
+  const language = createLanguageServices(
+    { endpoint: config.AZURE_LANGUAGE_ENDPOINT, key: config.AZURE_LANGUAGE_KEY, timeoutMs: config.AZURE_LANGUAGE_TIMEOUT_MS },
+    { clock, logger },
+  );
+  logger.info(
+    {
+      language: language.mode,
+      safeguardingBookReviewed: profile.safeguarding.reviewedOn !== null,
+      safeguardingChanges: profile.safeguarding.changes,
+      unreviewedTranslations: profile.languages.useUnreviewedTranslations,
+    },
+    'language services and safeguarding ready',
+  );
 
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MICROSOFT_APP_ID ?? '',
@@ -88,7 +110,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   adapter.onTurnError = onTurnError;
 
   const conversationState = new ConversationState(new StoreStorage(store.botState));
-  const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock });
+  const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock, language: language.analyser });
   const bot = overrides.bot ?? residentBot;
   const secret = hashSecret(config.HASH_SECRET, path.resolve(config.DATA_DIR));
   const sms = await createSmsSetup({ config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret });
@@ -103,6 +125,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     profile,
     detector,
     referrals,
+    language,
+    alerts,
     adapter,
     bot,
     sms,

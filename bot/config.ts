@@ -5,6 +5,7 @@
  * that names the variable and says what is wrong, instead of failing later in the middle of a resident's turn.
  */
 import { z } from 'zod';
+import { isLoopbackHttp } from '../services/language/endpoint';
 
 const optionalString = z
   .string()
@@ -74,6 +75,19 @@ export const configSchema = z
     OIDC_ISSUER_URL: optionalUrl,
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,
+    /** Azure AI Language resource endpoint, e.g. https://my-resource.cognitiveservices.azure.com. Unset: local analyser. */
+    AZURE_LANGUAGE_ENDPOINT: optionalString.pipe(
+      z
+        .url({ message: 'must be the https:// endpoint of an Azure AI Language resource' })
+        .refine((url) => url.startsWith('https://') || isLoopbackHttp(url), {
+          message: 'must start with https:// (plain http is allowed only for a test double on 127.0.0.1 or localhost)',
+        })
+        .optional(),
+    ),
+    /** Key of that resource. Only ever from the environment; never logged. */
+    AZURE_LANGUAGE_KEY: optionalString,
+    /** Longest a resident's turn waits for Azure before the local analyser answers instead. */
+    AZURE_LANGUAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(1500),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -115,6 +129,10 @@ export const configSchema = z
     }
     if (oidcSet === 3 && !env.PUBLIC_URL) {
       ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required for OpenID Connect sign-in (the redirect URI is built from it)' });
+    }
+    if (Boolean(env.AZURE_LANGUAGE_ENDPOINT) !== Boolean(env.AZURE_LANGUAGE_KEY)) {
+      const missing = env.AZURE_LANGUAGE_ENDPOINT ? 'AZURE_LANGUAGE_KEY' : 'AZURE_LANGUAGE_ENDPOINT';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required to use Azure AI Language (set both AZURE_LANGUAGE_ENDPOINT and AZURE_LANGUAGE_KEY, or neither)' });
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({

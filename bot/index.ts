@@ -26,6 +26,9 @@ async function main(): Promise<void> {
       `  Bot Framework endpoint:  ${running.url}/api/messages   (Bot Framework Emulator, or POST activities)`,
       `  Resident web chat:       ${running.url}/   (${config.DIRECT_LINE_SECRET ? "Azure Bot Service's Direct Line" : 'embedded Direct Line'})`,
       `  Health:                  ${running.url}/healthz  ${running.url}/readyz`,
+      app.language.mode === 'azure'
+        ? '  Language services:       Azure AI Language, with the local analyser when it fails or is slow'
+        : '  Language services:       local analyser (set AZURE_LANGUAGE_ENDPOINT and AZURE_LANGUAGE_KEY for Azure AI Language)',
       app.sms?.simulator
         ? `  SMS (simulated, no Twilio account): run \`npm run sms\` in another terminal`
         : app.sms

@@ -1,22 +1,42 @@
 /**
- * The resident-facing bot. Order on every message: safeguarding first (fixed crisis wording, flag the
- * conversation), then the dialogs. State is saved at the end of every turn, so a resident who pauses for hours, or
- * whose conversation outlives a restart, picks up where they were.
+ * The resident-facing bot. Order on every message:
+ * 1. Safeguarding, first and always: the phrase check (synchronous, local). Only when it finds a supporting phrase
+ *    and nothing stronger, and Azure AI Language is configured, is sentiment asked for, with a short deadline.
+ *    A risk gets the fixed crisis wording at once, flags the conversation (every referral from it is urgent),
+ *    alerts staff and is audited by phrase ids.
+ * 2. The follow-up: if the message straight after a risk brushes it off ("no", "I'm fine"), the bot asks once
+ *    more, gently, and offers a call-back. The flag stays.
+ * 3. Language: at the start (no journey under way), a message confidently in another language gets the
+ *    interpreter call-back offer in that language.
+ * 4. The dialogs.
+ * State is saved at the end of every turn, so a resident who pauses for hours, or whose conversation outlives a
+ * restart, picks up where they were.
  */
+import { randomUUID } from 'node:crypto';
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type DialogContext, type DialogInstance, type DialogState } from 'botbuilder-dialogs';
+import { channelOf } from '../dialogs/journeyDialog';
 import type { DialogDeps } from '../dialogs/deps';
 import { DialogIds, TurnKeys } from '../dialogs/ids';
+import { LanguageDialog, type LanguageResult, type LanguageState } from '../dialogs/languageDialog';
 import { MainDialog, type MainDialogOptions } from '../dialogs/mainDialog';
+import { SafeguardingFollowUpDialog } from '../dialogs/safeguardingFollowUpDialog';
 import * as wording from '../dialogs/wording';
+import { recogniseCommand, recogniseJourney } from '../services/intent';
+import { worthDetecting } from '../services/language/languages';
+import type { LanguageAnalyser } from '../services/language/types';
 import type { Logger } from '../services/logger';
 import type { UrgencyReason } from '../services/referrals/model';
 import type { ReferralService } from '../services/referrals/referralService';
-import type { RiskCategory, SafeguardingDetector } from '../services/safeguarding/types';
+import { isDismissal } from '../services/safeguarding/followUp';
+import { withSentiment } from '../services/safeguarding/signals';
+import type { RiskAssessment, RiskCategory, SafeguardingDetector } from '../services/safeguarding/types';
 
 /** Kept in conversation state: once flagged, every referral from this conversation is urgent. */
 export interface SafeguardingFlags {
   categories: RiskCategory[];
+  /** Set on the turn a risk is detected: the next message is checked for a brush-off ("I'm fine"). */
+  checkIn?: 'pending';
 }
 
 export interface ResidentBotDeps extends DialogDeps {
@@ -24,6 +44,27 @@ export interface ResidentBotDeps extends DialogDeps {
   detector: SafeguardingDetector;
   referrals: ReferralService;
   logger: Logger;
+  /** Azure AI Language behind the local fall-back, or the local analyser alone. */
+  language: LanguageAnalyser;
+}
+
+/** Dialogs during which a message is an answer, not a fresh start: no language detection then. */
+const IN_PROGRESS = new Set<string>([
+  DialogIds.befriending,
+  DialogIds.costOfLiving,
+  DialogIds.asb,
+  DialogIds.contact,
+  DialogIds.language,
+  DialogIds.safeguardingFollowUp,
+  DialogIds.callback,
+]);
+
+/** Every dialog id on the stack, through component dialogs' inner stacks. */
+function dialogIdsOn(stack: readonly DialogInstance[]): string[] {
+  return stack.flatMap((instance) => {
+    const inner = (instance.state as { dialogs?: DialogState } | undefined)?.dialogs?.dialogStack ?? [];
+    return [instance.id, ...dialogIdsOn(inner)];
+  });
 }
 
 const URGENCY_FOR: Record<RiskCategory, UrgencyReason> = { 'suicide-self-harm': 'safeguarding', danger: 'danger' };
@@ -37,7 +78,10 @@ export class ResidentBot extends ActivityHandler {
     super();
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.safeguarding = deps.conversationState.createProperty<SafeguardingFlags>('safeguarding');
-    this.dialogs = new DialogSet(this.dialogState).add(new MainDialog(deps));
+    this.dialogs = new DialogSet(this.dialogState)
+      .add(new MainDialog(deps))
+      .add(new LanguageDialog(deps))
+      .add(new SafeguardingFollowUpDialog(deps));
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
@@ -61,17 +105,18 @@ export class ResidentBot extends ActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     const flags = await this.safeguarding.get(context, { categories: [] });
-    const text = context.activity.text;
-    const risk = typeof text === 'string' ? this.deps.detector.assess(text) : { categories: [], matched: [] };
+    const text = typeof context.activity.text === 'string' ? context.activity.text : null;
+    const conversationId = context.turnState.get(TurnKeys.conversationId) as string;
+    const risk = text === null ? { categories: [], matched: [] } : await this.assess(text);
 
     if (risk.categories.length > 0) {
       for (const category of risk.categories) {
         await context.sendActivity(category === 'danger' ? wording.crisis.danger : wording.crisis.suicideSelfHarm);
       }
       flags.categories = [...new Set([...flags.categories, ...risk.categories])];
+      flags.checkIn = 'pending';
       await this.safeguarding.set(context, flags);
-      const conversationId = context.turnState.get(TurnKeys.conversationId) as string;
-      await this.deps.referrals.recordSafeguardingEvent(conversationId, risk.categories, risk.matched);
+      await this.deps.referrals.recordSafeguardingEvent(conversationId, risk.categories, risk.matched, { channel: channelOf(context.activity.channelId) });
       this.deps.logger.warn({ conversationId, categories: risk.categories }, 'safeguarding risk detected');
       const dc = await this.dialogs.createContext(context);
       await context.sendActivity(wording.crisis.afterwards);
@@ -81,11 +126,56 @@ export class ResidentBot extends ActivityHandler {
 
     context.turnState.set(TurnKeys.urgency, flags.categories.map((c) => URGENCY_FOR[c]));
     const dc = await this.dialogs.createContext(context);
+
+    if (flags.checkIn === 'pending') {
+      delete flags.checkIn;
+      await this.safeguarding.set(context, flags);
+      if (text !== null && isDismissal(text)) {
+        await this.deps.referrals.recordSafeguardingFollowUp(conversationId, 'offered');
+        await dc.beginDialog(DialogIds.safeguardingFollowUp, { journeyKey: randomUUID() });
+        return;
+      }
+    }
+
+    if (text !== null && (await this.startInResidentsLanguage(dc, text, conversationId))) return;
+
     const result = await dc.continueDialog();
-    if (context.turnState.get(TurnKeys.cancelled)) {
-      await dc.beginDialog(DialogIds.main, { showMenu: true, afterCancel: true } satisfies MainDialogOptions);
+    if (context.turnState.get(TurnKeys.cancelled) || (result.result as LanguageResult | undefined)?.english) {
+      await dc.beginDialog(DialogIds.main, { showMenu: true, afterCancel: Boolean(context.turnState.get(TurnKeys.cancelled)) } satisfies MainDialogOptions);
     } else if (result.status === DialogTurnStatus.empty) {
       await dc.beginDialog(DialogIds.main, {} satisfies MainDialogOptions);
     }
+  }
+
+  /**
+   * The phrase check, and for a supporting phrase alone, sentiment as the second signal when Azure is configured.
+   * The resilient analyser bounds the wait and answers locally ('unknown', which confirms nothing) on failure.
+   */
+  private async assess(text: string): Promise<RiskAssessment> {
+    const risk = this.deps.detector.assess(text);
+    if (risk.categories.length > 0 || (risk.supporting ?? []).length === 0 || this.deps.language.kind === 'local') return risk;
+    try {
+      const [sentiment] = await this.deps.language.sentiment([text]);
+      return withSentiment(risk, sentiment);
+    } catch (err) {
+      this.deps.logger.warn({ errType: (err as Error).name }, 'sentiment for safeguarding failed; the phrase check stands alone');
+      return risk;
+    }
+  }
+
+  /**
+   * At the start of a conversation (nothing under way but the menu), a message confidently in another language gets
+   * the interpreter call-back offer. Messages the journey recogniser already understands are English enough and are
+   * not sent for detection.
+   */
+  private async startInResidentsLanguage(dc: DialogContext, text: string, conversationId: string): Promise<boolean> {
+    if (dialogIdsOn(dc.stack).some((id) => IN_PROGRESS.has(id))) return false;
+    if (!worthDetecting(text) || recogniseCommand(text) !== null || recogniseJourney(text).kind !== null) return false;
+    const [guess] = await this.deps.language.detectLanguage([text]);
+    if (!guess?.reliable || guess.code === 'en' || guess.code === 'und') return false;
+    this.deps.logger.info({ conversationId, language: guess.code, source: guess.source }, 'resident wrote in another language');
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(DialogIds.language, { journeyKey: randomUUID(), language: guess.code } satisfies LanguageState);
+    return true;
   }
 }

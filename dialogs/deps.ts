@@ -5,6 +5,6 @@ import type { ReferralService } from '../services/referrals/referralService';
 /** What the dialogs need from the outside, injected so tests can run them against a real store and a fixed clock. */
 export interface DialogDeps {
   profile: CouncilProfile;
-  referrals: Pick<ReferralService, 'submitReferral' | 'recordPersonRequest'>;
+  referrals: Pick<ReferralService, 'submitReferral' | 'recordPersonRequest' | 'recordSafeguardingFollowUp'>;
   clock: Clock;
 }

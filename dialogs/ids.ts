@@ -5,6 +5,9 @@ export const DialogIds = {
   costOfLiving: 'costOfLivingDialog',
   asb: 'asbDialog',
   contact: 'contactDialog',
+  language: 'languageDialog',
+  safeguardingFollowUp: 'safeguardingFollowUpDialog',
+  callback: 'callbackDialog',
 } as const;
 
 export const WaterfallIds = {
@@ -13,6 +16,9 @@ export const WaterfallIds = {
   costOfLiving: 'costOfLivingDialog.waterfall',
   asb: 'asbDialog.waterfall',
   contact: 'contactDialog.waterfall',
+  language: 'languageDialog.waterfall',
+  safeguardingFollowUp: 'safeguardingFollowUpDialog.waterfall',
+  callback: 'callbackDialog.waterfall',
 } as const;
 
 export const PromptIds = {
@@ -30,6 +36,9 @@ export const PromptIds = {
   optionalText1000: 'prompt.optionalText1000',
   location: 'prompt.location',
   description: 'prompt.description',
+  languageChoice: 'prompt.language.choice',
+  languageName: 'prompt.language.name',
+  languagePhone: 'prompt.language.phone',
 } as const;
 
 /** turnState keys the bot sets before running dialogs. */

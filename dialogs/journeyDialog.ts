@@ -93,7 +93,7 @@ export abstract class JourneyDialog extends InterruptibleDialog {
     step: WaterfallStepContext<JourneyState>,
     answers: ReferralAnswers,
     contact: ContactDetails,
-    options: { partial?: boolean; extraUrgency?: UrgencyReason[] } = {},
+    options: { partial?: boolean; extraUrgency?: UrgencyReason[]; preferredLanguage?: string; consentWordingVersion?: string } = {},
   ): Promise<Referral> {
     const conversationId = (step.context.turnState.get(TurnKeys.conversationId) as string | undefined) ?? step.context.activity.conversation.id;
     const flagged = (step.context.turnState.get(TurnKeys.urgency) as UrgencyReason[] | undefined) ?? [];
@@ -102,11 +102,16 @@ export abstract class JourneyDialog extends InterruptibleDialog {
         kind: answers.kind,
         answers,
         contact,
-        consent: { given: true, wordingVersion: wording.PRIVACY_WORDING_VERSION, at: step.options.consentAt ?? this.deps.clock.now().toISOString() },
+        consent: {
+          given: true,
+          wordingVersion: options.consentWordingVersion ?? wording.PRIVACY_WORDING_VERSION,
+          at: step.options.consentAt ?? this.deps.clock.now().toISOString(),
+        },
         channel: channelOf(step.context.activity.channelId),
         conversationId,
         urgencyReasons: [...flagged, ...(options.extraUrgency ?? [])],
         partial: options.partial ?? false,
+        preferredLanguage: options.preferredLanguage ?? null,
       },
       `${conversationId}:${step.options.journeyKey}`,
     );

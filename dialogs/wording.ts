@@ -6,6 +6,7 @@
  * only with the council's safeguarding lead, and bump {@link CRISIS_WORDING_VERSION}.
  */
 import type { DirectoryService, HubContact } from '../services/council/types';
+import type { LanguageWording } from './translations';
 import type {
   AsbType,
   BefriendingInterest,
@@ -17,7 +18,8 @@ import type {
 
 /** Recorded with each consent so the hub knows exactly which notice the resident agreed to. */
 export const PRIVACY_WORDING_VERSION = 'privacy-2026-11-v1';
-export const CRISIS_WORDING_VERSION = 'crisis-2026-11-v1';
+/** v2 adds the follow-up check-in and the call-back offer after a risk (`safeguardingFollowUp` below). */
+export const CRISIS_WORDING_VERSION = 'crisis-2026-11-v2';
 
 /** Fixed, approved wording. Nothing here is generated or varied. */
 export const crisis = {
@@ -35,6 +37,54 @@ export const crisis = {
   ].join('\n'),
   afterwards: 'When you feel ready, you can carry on here and we will make sure the hub contacts you as a priority.',
 } as const;
+
+/**
+ * Fixed wording for after a risk was detected, when the resident's next message brushes it off ("no", "I'm fine"):
+ * the bot asks once more, gently, and offers a call-back. Part of the crisis wording (version v2 above): it needs
+ * the council safeguarding lead's sign-off like the rest, and nothing here is generated or varied.
+ */
+export const safeguardingFollowUp = {
+  checkIn:
+    "Thank you for telling me. I'm still a little worried about what you said earlier, so I'll ask once more: would you like someone from the hub to give you a call? There's no pressure.",
+  options: { yes: 'Yes, please call me', no: 'No, thank you' },
+  retry: 'Please choose "Yes, please call me" or "No, thank you".',
+  declined:
+    "That's OK. Samaritans are there any time, day or night, on 116 123, and you can message me here whenever you like. If your life is at risk, call 999.",
+  callbackIntro: 'Thank you. I just need your name and a phone number so the hub can call you.',
+  callbackDone: (reference: string) =>
+    `Thank you. Someone from the hub will call you as soon as they can. Your reference is ${reference}. If you feel unsafe before then, call 999, or Samaritans on 116 123.`,
+  callbackConsentDeclined: 'That is fine. Nothing has been sent to the hub. Samaritans are there any time on 116 123. If your life is at risk, call 999.',
+} as const;
+
+/**
+ * For a resident who wrote in another language when the council does not use unreviewed translations, or in a
+ * language we have no translation for: the same offer in plain English. Same shape as dialogs/translations.ts.
+ */
+export const interpreter: LanguageWording = {
+  locale: 'en-GB',
+  direction: 'ltr',
+  reviewed: true,
+  intro:
+    'Hello, this is the {hubName}. If English is not your first language, a hub worker can call you back with an interpreter. You can also call us on {hubPhone}. What would you like help with? In an emergency, call 999.',
+  options: { befriending: 'Someone to talk to', costOfLiving: 'Help with the cost of living', english: 'Carry on in English' },
+  needsPrompt: 'What do you need help with?',
+  needs: { food: 'Food', energy: 'Energy and heating', 'money-advice': 'Money and debt advice', 'housing-costs': 'Housing costs' },
+  namePrompt: 'What is your name?',
+  nameRetry: 'Sorry, please type a name using letters (up to 100 characters).',
+  phonePrompt: 'What phone number should we call you on?',
+  phoneRetry: 'Sorry, that does not look like a UK phone number. Please type it like 07700 900123 or 01709 123456.',
+  privacyNotice:
+    'Privacy: {councilName} will use these details only to arrange the help you asked for. Hub staff will see them. We delete them two years after your request is closed.',
+  consentPrompt: 'Do you agree to the hub keeping these details and calling you?',
+  yes: 'Yes',
+  no: 'No',
+  yesAlso: ['yes', 'y', 'yeah', 'ok', 'i agree'],
+  noAlso: ['no', 'n', 'no thanks'],
+  consentRetry: 'Please answer yes or no.',
+  choiceRetry: 'Please choose one of the options.',
+  declined: 'That is fine. Nothing has been sent to the hub. You can call us at any time on {hubPhone}.',
+  done: 'Thank you. Your reference is {reference}. A hub worker will call you back with an interpreter.',
+};
 
 export const general = {
   welcome: (councilShortName: string) =>

@@ -38,6 +38,10 @@ describe('configuration', () => {
     ['production without a hash secret', { NODE_ENV: 'production' }, /^HASH_SECRET is required in production/],
     ['a short hash secret', { HASH_SECRET: 'short' }, /^HASH_SECRET must be at least 32 characters/],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+    ['an Azure AI Language endpoint without a key', { AZURE_LANGUAGE_ENDPOINT: 'https://x.cognitiveservices.azure.com' }, /^AZURE_LANGUAGE_KEY is required to use Azure AI Language/],
+    ['an Azure AI Language key without an endpoint', { AZURE_LANGUAGE_KEY: 'k' }, /^AZURE_LANGUAGE_ENDPOINT is required to use Azure AI Language/],
+    ['an Azure AI Language endpoint over plain http', { AZURE_LANGUAGE_ENDPOINT: 'http://x.cognitiveservices.azure.com', AZURE_LANGUAGE_KEY: 'k' }, /^AZURE_LANGUAGE_ENDPOINT must start with https:\/\//],
+    ['an Azure AI Language timeout of a minute', { AZURE_LANGUAGE_TIMEOUT_MS: '60000' }, /^AZURE_LANGUAGE_TIMEOUT_MS /],
   ];
   for (const [what, env, expected] of cases) {
     it(`when given ${what}, then the message names the setting and the problem`, () => {

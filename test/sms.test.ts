@@ -21,13 +21,13 @@ interface Vector {
   body?: string;
   signature: string;
 }
-const vectorsFile = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'shared', 'data', 'twilio-signature-vectors.json'), 'utf8')) as {
+const vectorsFile = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'twilio-signature-vectors.json'), 'utf8')) as {
   auth_token: string;
   default_params: Record<string, string>;
   vectors: Vector[];
 };
 
-describe('Twilio signature vectors (../shared/data/twilio-signature-vectors.json)', () => {
+describe('Twilio signature vectors (test/fixtures/twilio-signature-vectors.json)', () => {
   for (const v of vectorsFile.vectors) {
     it(`accepts "${v.name}" and rejects it with one character changed`, () => {
       const params = v.params === 'default_params' ? vectorsFile.default_params : v.params;

@@ -12,6 +12,8 @@
  * - directory.json: services in the Open Referral UK shape (HSDS 3.0 UK profile); needs come from our local
  *   taxonomy term codes (`term`), ward coverage from ONS GSS codes at the end of `service_areas[].uri`.
  * - postcodes.csv: `postcode,ward_code` (may hold only the header).
+ * - safeguarding.json (optional): the council's safeguarding phrase book over the shipped one, with who reviewed
+ *   it and when (services/safeguarding/councilBook.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +25,7 @@ import {
   type BefriendingInterest,
   type CostOfLivingNeed,
 } from '../referrals/model';
+import { councilPhraseBookFile, mergeCouncilPhraseBook, shippedSafeguarding, type CouncilSafeguarding } from '../safeguarding/councilBook';
 import { CsvFormatError, parseCsv, TablePostcodeLookup } from './postcodeTable';
 import type {
   CouncilProfile,
@@ -132,6 +135,10 @@ const profileFile = z
     serviceLevels: z.record(z.enum(REFERRAL_KINDS), serviceLevel),
     /** Per-council wording overrides, keyed by wording id; validated here, applied by the dialogs. */
     wording: z.record(z.string(), z.string()).default({}),
+    /** Replies in residents' languages; see dialogs/translations.ts. */
+    languages: z
+      .strictObject({ useUnreviewedTranslations: z.boolean(), note: z.string().optional() })
+      .default({ useUnreviewedTranslations: false }),
   })
   .superRefine((p, ctx) => {
     const expected = `+44${p.hub.phone.replace(/ /g, '').slice(1)}`;
@@ -260,12 +267,13 @@ export function loadCouncilProfile(
   const { profile, ladCode } = readProfileJson(path.join(dir, 'profile.json'), problems);
   const wards = readWards(path.join(dir, 'wards.csv'), ladCode, problems);
   const directory = readDirectory(path.join(dir, 'directory.json'), wards, ladCode, problems);
+  const safeguarding = readSafeguarding(path.join(dir, 'safeguarding.json'), problems);
   let postcodes: PostcodeLookup | null = opts.postcodeLookup ?? null;
   if (postcodes === null && wards !== null) {
     postcodes = readPostcodes(path.join(dir, 'postcodes.csv'), wards, problems);
   }
 
-  if (problems.length > 0 || profile === null || wards === null || directory === null || postcodes === null) {
+  if (problems.length > 0 || profile === null || wards === null || directory === null || postcodes === null || safeguarding === null) {
     throw new CouncilProfileError(id, problems);
   }
 
@@ -281,6 +289,8 @@ export function loadCouncilProfile(
     directory,
     postcodes,
     wardByCode: (code: string) => byCode.get(code.trim().toUpperCase()) ?? null,
+    safeguarding,
+    languages: profile.languages,
   };
 }
 
@@ -352,7 +362,14 @@ function readProfileJson(
   file: string,
   problems: string[],
 ): {
-  profile: { name: string; shortName: string; ladCode: string; hub: HubContact; serviceLevels: ServiceLevels } | null;
+  profile: {
+    name: string;
+    shortName: string;
+    ladCode: string;
+    hub: HubContact;
+    serviceLevels: ServiceLevels;
+    languages: { useUnreviewedTranslations: boolean };
+  } | null;
   ladCode: string | null;
 } {
   const json = readJson(file, problems);
@@ -382,6 +399,7 @@ function readProfileJson(
       ladCode: p.ladCode,
       hub: { ...p.hub, openingHours },
       serviceLevels,
+      languages: { useUnreviewedTranslations: p.languages.useUnreviewedTranslations },
     },
     ladCode: p.ladCode,
   };
@@ -424,6 +442,24 @@ function readWards(file: string, ladCode: string | null, problems: string[]): Wa
   }
   if (records.length === 0) problems.push(`${display(file)}: has no wards`);
   return problems.length === before ? wards : null;
+}
+
+/** safeguarding.json is optional: without it the shipped phrase book is used as it is. */
+function readSafeguarding(file: string, problems: string[]): CouncilSafeguarding | null {
+  if (!existsSync(file)) return shippedSafeguarding();
+  const json = readJson(file, problems);
+  if (json === undefined) return null;
+  const parsed = councilPhraseBookFile.safeParse(json);
+  if (!parsed.success) {
+    problems.push(...zodProblems(file, parsed.error));
+    return null;
+  }
+  try {
+    return mergeCouncilPhraseBook(parsed.data);
+  } catch (err) {
+    problems.push(`${display(file)}: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
 }
 
 function readPostcodes(file: string, wards: readonly Ward[], problems: string[]): PostcodeLookup | null {

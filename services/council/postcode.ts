@@ -54,3 +54,25 @@ export function findPostcodeIn(text: string): string | null {
   }
   return null;
 }
+
+/** A postcode found in free text: where it is, and its canonical form. */
+export interface PostcodeSpan {
+  start: number;
+  end: number;
+  postcode: string;
+}
+
+/**
+ * Every UK postcode standing alone in free text, with its position, for redaction (services/pii). Unlike
+ * {@link findPostcodeIn} it reads the whole text: a redactor that stopped looking after 5,000 characters would
+ * let a postcode at the end of a long message through.
+ */
+export function postcodeSpansIn(text: string): PostcodeSpan[] {
+  if (typeof text !== 'string' || text.length === 0) return [];
+  const spans: PostcodeSpan[] = [];
+  for (const match of text.matchAll(POSTCODE_IN_TEXT)) {
+    const postcode = normalisePostcode(match[0].replace(/\u00a0/g, ' '));
+    if (postcode !== null) spans.push({ start: match.index, end: match.index + match[0].length, postcode });
+  }
+  return spans;
+}

@@ -2,6 +2,7 @@
  * A council profile: everything that differs between councils, as data. See councils/<id>/.
  */
 import type { BefriendingInterest, CostOfLivingNeed, ReferralKind } from '../referrals/model';
+import type { CouncilSafeguarding } from '../safeguarding/councilBook';
 
 export interface Ward {
   /** ONS GSS code, e.g. E05012996. */
@@ -70,4 +71,16 @@ export interface CouncilProfile {
   };
   postcodes: PostcodeLookup;
   wardByCode(code: string): Ward | null;
+  /** The safeguarding phrase book in force: the shipped book with councils/<id>/safeguarding.json laid over it. */
+  safeguarding: CouncilSafeguarding;
+  /** profile.json "languages". */
+  languages: LanguageSettings;
+}
+
+export interface LanguageSettings {
+  /**
+   * Reply in a resident's language with translations no qualified translator has reviewed yet. When false, the
+   * bot says in plain English that a worker can call back with an interpreter. See dialogs/translations.ts.
+   */
+  useUnreviewedTranslations: boolean;
 }

@@ -10,6 +10,8 @@ import type { Clock } from '../clock';
 import type { CouncilProfile } from '../council/types';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { SafeguardingAlerts } from '../safeguarding/alerts';
+import type { RiskCategory } from '../safeguarding/types';
 import { DuplicateReferenceError, type Store } from '../store/types';
 import { newReference } from './reference';
 import { referralDraft, type Referral, type ReferralDraft, type WardRef } from './model';
@@ -21,6 +23,8 @@ export interface ReferralServiceDeps {
   logger: Logger;
   /** Called after a new referral is saved (staff alerts, live queue updates). Failures are logged, not thrown. */
   onSubmitted?: (referral: Referral) => Promise<void> | void;
+  /** Told of every safeguarding risk, after it is audited (the hub console subscribes). */
+  alerts?: SafeguardingAlerts;
 }
 
 const MAX_REFERENCE_ATTEMPTS = 5;
@@ -88,14 +92,40 @@ export class ReferralService {
     });
   }
 
-  /** A safeguarding phrase matched: audited with the phrase ids only, never the words. */
-  async recordSafeguardingEvent(conversationId: string, categories: string[], matched: string[]): Promise<void> {
+  /**
+   * A safeguarding risk was detected: audited with the phrase ids only, never the words, then staff are alerted.
+   * The alert goes out even if the audit write fails, and neither failure reaches the resident.
+   */
+  async recordSafeguardingEvent(
+    conversationId: string,
+    categories: RiskCategory[],
+    matched: string[],
+    context: { channel?: string } = {},
+  ): Promise<void> {
+    const at = this.deps.clock.now().toISOString();
+    const channel = context.channel ?? 'unknown';
+    try {
+      await this.deps.store.audit.append({
+        at,
+        actor: `resident:${conversationId}`,
+        action: 'safeguarding.risk-detected',
+        subject: conversationId,
+        detail: { categories, matched, channel },
+      });
+    } catch (err) {
+      this.deps.logger.error({ errType: (err as Error).name, conversationId }, 'could not audit a safeguarding risk');
+    }
+    this.deps.alerts?.onRisk({ conversationId, channel, categories, matched, at });
+  }
+
+  /** After a risk: the bot asked once more and offered a call-back, and what the resident said (never their words). */
+  async recordSafeguardingFollowUp(conversationId: string, step: 'offered' | 'call-back-accepted' | 'call-back-declined'): Promise<void> {
     await this.deps.store.audit.append({
       at: this.deps.clock.now().toISOString(),
       actor: `resident:${conversationId}`,
-      action: 'safeguarding.risk-detected',
+      action: 'safeguarding.follow-up',
       subject: conversationId,
-      detail: { categories, matched },
+      detail: { step },
     });
   }
 

@@ -22,6 +22,7 @@ interface CompiledPhrase {
   id: string;
   category: RiskCategory;
   patterns: RegExp[];
+  supporting: boolean;
 }
 
 /** `danger` first when both: 999 comes before anything else. */
@@ -34,7 +35,12 @@ export function createSafeguardingDetector(phrases: SafeguardingPhraseBook = def
       throw new Error(`Safeguarding phrase ${phrase.id} has an unknown category "${String(phrase.category)}".`);
     }
     if (phrase.patterns.length === 0) throw new Error(`Safeguarding phrase ${phrase.id} has no patterns.`);
-    return { id: phrase.id, category: phrase.category, patterns: phrase.patterns.map((p) => compilePattern(p, phrase.id)) };
+    return {
+      id: phrase.id,
+      category: phrase.category,
+      patterns: phrase.patterns.map((p) => compilePattern(p, phrase.id)),
+      supporting: phrase.strength === 'supporting',
+    };
   });
   const ids = compiled.map((phrase) => phrase.id);
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
@@ -49,14 +55,20 @@ export function createSafeguardingDetector(phrases: SafeguardingPhraseBook = def
       if (normal === '') return { categories: [], matched: [] };
       const shielded = shields.flatMap((shield) => allSpans(shield, normal));
       const matched: string[] = [];
+      const supporting: string[] = [];
       const found = new Set<RiskCategory>();
       for (const phrase of compiled) {
         if (phrase.patterns.some((pattern) => matchesOutside(pattern, normal, shielded))) {
-          matched.push(phrase.id);
-          found.add(phrase.category);
+          if (phrase.supporting) {
+            supporting.push(phrase.id);
+          } else {
+            matched.push(phrase.id);
+            found.add(phrase.category);
+          }
         }
       }
-      return { categories: CATEGORY_ORDER.filter((category) => found.has(category)), matched };
+      const categories = CATEGORY_ORDER.filter((category) => found.has(category));
+      return supporting.length > 0 ? { categories, matched, supporting } : { categories, matched };
     },
   };
 }

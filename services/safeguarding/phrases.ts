@@ -28,6 +28,16 @@
  *
  * Ids are `sh.*` for suicide and self-harm and `danger.*` for immediate danger. Ids go in the audit log instead
  * of the resident's words, so keep them stable; add a new id rather than changing what an old one means.
+ *
+ * Supporting phrases
+ * ------------------
+ * A phrase marked `strength: 'supporting'` ("I can't cope anymore", "I've had enough") never fires on its own:
+ * residents say these about the noise and the bills far too often. It fires only with a second signal: strongly
+ * negative sentiment from Azure AI Language that is not aimed at a thing (see services/safeguarding/signals.ts).
+ * Without Azure, supporting phrases never fire.
+ *
+ * Councils add to this book, or change it, in councils/<id>/safeguarding.json (see services/safeguarding/
+ * councilBook.ts), reviewed and dated by their safeguarding lead.
  */
 import type { RiskCategory } from './types';
 
@@ -39,6 +49,8 @@ export interface SafeguardingPhrase {
   patterns: string[];
   /** Why the phrase is here, or what it deliberately leaves out. */
   note?: string;
+  /** `supporting`: fires only with a second signal (strongly negative sentiment). Default `strong`. */
+  strength?: 'strong' | 'supporting';
 }
 
 export interface BenignPattern {
@@ -416,6 +428,33 @@ export const defaultPhrases: SafeguardingPhraseBook = {
         '(baby|babies|toddler|toddlers|child|children|kids|little ones?)( next door| upstairs| downstairs)? (has |have |is |are )?(been )?left (alone|on (their|his|her) own|home alone)',
       ],
       note: '"My son is missing his dad" does not match.',
+    },
+
+    // ── Supporting phrases: only with strongly negative sentiment (Azure AI Language) ──────────────────────────
+    {
+      id: 'sh.support.cannot-cope',
+      category: 'suicide-self-harm',
+      strength: 'supporting',
+      patterns: ['(cannot|could not|can not|unable to) (cope|manage|handle (it|this|things|life))( anymore| any more| now)?', 'struggling to (cope|go on|carry on|keep going)'],
+      note: 'Said about bills and noise every day; a sign of crisis only with despairing sentiment.',
+    },
+    {
+      id: 'sh.support.cannot-take-it',
+      category: 'suicide-self-harm',
+      strength: 'supporting',
+      patterns: ['(cannot|can not|could not) take (it|this|any more|anymore|much more)', '(had|have had) enough( of (it|this|it all|everything|everyone))?'],
+    },
+    {
+      id: 'sh.support.giving-up',
+      category: 'suicide-self-harm',
+      strength: 'supporting',
+      patterns: ['(want to|going to|ready to|about to|feel like) (give|giving) up', 'giving up on (everything|it all|life|myself)', 'given up on (everything|it all|life|myself)'],
+    },
+    {
+      id: 'sh.support.hopeless',
+      category: 'suicide-self-harm',
+      strength: 'supporting',
+      patterns: ['(feel|feeling|am|so|totally|completely) (hopeless|worthless|empty|numb|broken)', '(there is )?no hope( left)?', 'what is the point( anymore| any more| of anything)?$', 'nothing (matters|is going to change)( anymore| any more)?'],
     },
   ],
 

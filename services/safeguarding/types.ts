@@ -11,6 +11,11 @@ export interface RiskAssessment {
   categories: RiskCategory[];
   /** Ids of the phrases that matched, for the audit log (never the resident's words). */
   matched: string[];
+  /**
+   * Supporting phrases that matched but cannot fire on their own (present only when there are some). A second
+   * signal (strongly negative sentiment) turns them into a risk: see services/safeguarding/signals.ts.
+   */
+  supporting?: string[];
 }
 
 export interface SafeguardingDetector {

@@ -18,9 +18,14 @@ export function stripMarkdown(text: string): string {
     .replace(/^\s*[*+]\s+/gm, '- ');
 }
 
-export function numberedOptions(actions: Pick<CardAction, 'title' | 'value'>[]): string {
+/**
+ * Buttons as numbered options. In another language (the activity's locale is not English) the options are listed
+ * without the English "Reply ... for": numbers read the same in every language.
+ */
+export function numberedOptions(actions: Pick<CardAction, 'title' | 'value'>[], locale?: string): string {
   const titles = actions.map((a) => String(a.title ?? a.value ?? '')).filter(Boolean);
   if (titles.length === 0) return '';
+  if (locale !== undefined && !/^en\b/i.test(locale)) return titles.map((t, i) => `${i + 1} ${t}`).join('\n');
   const inline = `Reply ${titles.map((t, i) => `${i + 1} for ${t}`).join(', ')}`;
   if (inline.length <= 70) return inline;
   return ['Reply with a number:', ...titles.map((t, i) => `${i + 1} ${t}`)].join('\n');
@@ -29,7 +34,7 @@ export function numberedOptions(actions: Pick<CardAction, 'title' | 'value'>[]):
 function activityText(activity: Partial<Activity>): string {
   const parts = [activity.text ? stripMarkdown(activity.text) : ''];
   const actions = activity.suggestedActions?.actions ?? [];
-  if (actions.length) parts.push(numberedOptions(actions));
+  if (actions.length) parts.push(numberedOptions(actions, activity.locale));
   return parts.filter(Boolean).join('\n');
 }
 

@@ -136,7 +136,7 @@ export class SmsChannel {
       }
       // We never text a number that has opted out. A crisis message is still noticed, so staff can act by phone.
       const risk = this.deps.detector.assess(body);
-      if (risk.categories.length) await this.deps.referrals.recordSafeguardingEvent(conversationId, risk.categories, risk.matched);
+      if (risk.categories.length) await this.deps.referrals.recordSafeguardingEvent(conversationId, risk.categories, risk.matched, { channel: 'sms' });
       return [];
     }
     if (keyword === 'help') {
