@@ -77,6 +77,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const detector = createSafeguardingDetector(profile.safeguarding.phrases);
   const alerts = new SafeguardingAlertFeed(logger);
   const hubEvents = new HubEvents();
+  // Staff are alerted live in the console when a resident may be at risk (ids and categories only).
+  alerts.subscribe((alert) => hubEvents.publishAlert(alert));
   const referrals = new ReferralService({
     store,
     profile,

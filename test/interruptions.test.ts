@@ -207,3 +207,23 @@ describe('interruptions and bad input', function () {
     });
   });
 });
+
+describe('safeguarding alerts reach the hub console', () => {
+  it('when a resident writes something that indicates risk, then a safeguarding.alert with no words in it is published to the console', async () => {
+    const t = await startTestApp();
+    try {
+      const events: unknown[] = [];
+      t.app.hubEvents.subscribe((event) => events.push(event));
+      const client = new BotClient(t.url);
+      await client.say("i can't go on, i want to end it all");
+      assert.equal(events.length, 1);
+      const event = events[0] as { type: string; conversationId: string; categories: string[]; channel: string };
+      assert.equal(event.type, 'safeguarding.alert');
+      assert.equal(event.conversationId, client.conversationId);
+      assert.deepEqual(event.categories, ['suicide-self-harm']);
+      assert.doesNotMatch(JSON.stringify(event), /end it all|go on/);
+    } finally {
+      await t.stop();
+    }
+  });
+});

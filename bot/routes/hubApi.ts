@@ -363,7 +363,7 @@ export const HUB_API_ROUTES: readonly ApiRoute[] = [
   route({
     method: 'get',
     path: '/api/hub/events',
-    summary: 'Server-sent events: referral.created and referral.updated (ids and queue facts only).',
+    summary: 'Server-sent events: referral.created, referral.updated (ids and queue facts only) and safeguarding.alert (conversation id and risk category only).',
     access: 'events.subscribe',
     async handle(call, ctx) {
       await ctx.hub.auditor.record(actorOf(call), 'hub.events.subscribed', null);

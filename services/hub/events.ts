@@ -7,10 +7,11 @@
  * this without changing subscribers.
  */
 import type { Referral } from '../referrals/model';
+import type { SafeguardingAlert } from '../safeguarding/alerts';
 
 export type HubEventType = 'referral.created' | 'referral.updated';
 
-export interface HubEvent {
+export interface ReferralEvent {
   type: HubEventType;
   id: string;
   reference: string;
@@ -21,6 +22,21 @@ export interface HubEvent {
   wardCode: string | null;
   at: string;
 }
+
+/**
+ * A resident in a conversation may be at risk (the bot has already given them the crisis lines). The console
+ * announces it at once; any referral from that conversation arrives urgent, at the top of the queue.
+ */
+export interface SafeguardingEvent {
+  type: 'safeguarding.alert';
+  /** Opaque: an HMAC of the number for SMS. Matches `conversationId` on any referral from the conversation. */
+  conversationId: string;
+  channel: string;
+  categories: SafeguardingAlert['categories'];
+  at: string;
+}
+
+export type HubEvent = ReferralEvent | SafeguardingEvent;
 
 export type HubEventListener = (event: HubEvent) => void;
 
@@ -38,8 +54,12 @@ export class HubEvents {
     return this.listeners.size;
   }
 
+  publishAlert(alert: SafeguardingAlert): void {
+    this.emit({ type: 'safeguarding.alert', conversationId: alert.conversationId, channel: alert.channel, categories: alert.categories, at: alert.at });
+  }
+
   publish(type: HubEventType, referral: Referral): void {
-    const event: HubEvent = {
+    this.emit({
       type,
       id: referral.id,
       reference: referral.reference,
@@ -49,7 +69,10 @@ export class HubEvents {
       assignee: referral.assignee,
       wardCode: referral.ward.code,
       at: referral.updatedAt,
-    };
+    });
+  }
+
+  private emit(event: HubEvent): void {
     // A listener that throws (a closed socket) must not stop the others or the change that published.
     for (const listener of this.listeners) {
       try {

@@ -43,6 +43,11 @@ if (results && 'EventSource' in window) {
     schedule(data.urgent ? `New urgent referral ${data.reference}` : `New referral ${data.reference}`);
   });
   source.addEventListener('referral.updated', () => schedule(null));
+  source.addEventListener('safeguarding.alert', (event) => {
+    const data = JSON.parse(event.data);
+    const by = data.channel === 'sms' ? 'by text' : 'in web chat';
+    show(`Safeguarding alert: a resident ${by} may be at risk and has been given the crisis lines. A referral from them will be urgent.`);
+  });
   // Events reach only the instance a change happened on; a slow refresh covers the others.
   setInterval(() => schedule(null), 60_000);
 }
