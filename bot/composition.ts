@@ -17,6 +17,8 @@ import { NotConfiguredMessenger, type ResidentMessenger } from '../services/hub/
 import type { CouncilProfile } from '../services/council/types';
 import { createLanguageServices, type LanguageServices } from '../services/language';
 import { createLogger, type Logger } from '../services/logger';
+import { HubMetrics, queueDepthFromCounts } from '../services/metrics';
+import { OPEN_STATUSES } from '../services/store/hubTypes';
 import { ReferralService } from '../services/referrals/referralService';
 import { SafeguardingAlertFeed } from '../services/safeguarding/alerts';
 import { createSafeguardingDetector } from '../services/safeguarding/detector';
@@ -50,6 +52,10 @@ export interface App {
   /** Staff console (issue 5): live queue updates, and texts to residents (the SMS channel plugs in here). */
   hubEvents: HubEvents;
   residentMessenger: ResidentMessenger;
+  /** Prometheus metrics on this app's own registry, served at GET /metrics. */
+  metrics: HubMetrics;
+  /** For the ward digests: count a digest that could not be built or sent (hub_digest_failures_total). */
+  recordDigestFailure(): void;
   close(): Promise<void>;
 }
 
@@ -87,9 +93,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     alerts,
     onSubmitted: (referral) => hubEvents.publish('referral.created', referral),
   });
+  const metrics = new HubMetrics({
+    queueDepth: queueDepthFromCounts(async (kind, urgent) =>
+      (await store.referrals.counts({ status: [...OPEN_STATUSES], kind: [kind], urgent }, clock.now().toISOString())).total,
+    ),
+  });
   const language = createLanguageServices(
     { endpoint: config.AZURE_LANGUAGE_ENDPOINT, key: config.AZURE_LANGUAGE_KEY, timeoutMs: config.AZURE_LANGUAGE_TIMEOUT_MS },
-    { clock, logger },
+    { clock, logger, metrics: metrics.language },
   );
   logger.info(
     {
@@ -113,9 +124,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const conversationState = new ConversationState(new StoreStorage(store.botState));
   const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock, language: language.analyser });
-  const bot = overrides.bot ?? residentBot;
+  const innerBot = overrides.bot ?? residentBot;
+  // Every channel (/api/messages, SMS, Direct Line) runs this one bot, so turns are timed here, in one place.
+  const bot = { run: (context: TurnContext) => metrics.timeTurn(context.activity.channelId, () => innerBot.run(context)) };
   const secret = hashSecret(config.HASH_SECRET, path.resolve(config.DATA_DIR));
-  const sms = await createSmsSetup({ config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret });
+  const sms = await createSmsSetup({
+    config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret,
+    outboxHooks: { onFinalFailure: () => metrics.recordSmsFinalFailure(), onRetry: () => metrics.recordSmsRetry() },
+  });
   const residentMessenger =
     overrides.residentMessenger ?? (sms ? new SmsResidentMessenger(sms.channel) : new NotConfiguredMessenger());
 
@@ -138,5 +154,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
     hubEvents,
     residentMessenger,
+    metrics,
+    recordDigestFailure: () => metrics.recordDigestFailure(),
   };
 }

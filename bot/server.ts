@@ -12,6 +12,7 @@ import { registerSmsRoutes } from './channels/twilio/routes';
 import { sendError } from './httpErrors';
 import { registerWebChat } from './webchat/routes';
 import { registerHub } from './routes/hub';
+import { registerMetrics } from './routes/metrics';
 
 export interface RunningServer {
   server: Server;
@@ -75,6 +76,7 @@ export function buildServer(app: App): Server {
     }
   });
 
+  registerMetrics(server, app);
   registerWebChat(server, app);
   registerHub(server, app);
 
