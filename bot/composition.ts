@@ -3,6 +3,7 @@
  * build the real application with their own data directory, clock and council profile.
  */
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -16,8 +17,9 @@ import { HubEvents } from '../services/hub/events';
 import { NotConfiguredMessenger, type ResidentMessenger } from '../services/hub/residentMessenger';
 import type { CouncilProfile } from '../services/council/types';
 import { createLanguageServices, type LanguageServices } from '../services/language';
+import { withCorrelation } from '../services/correlation';
 import { createLogger, type Logger } from '../services/logger';
-import { HubMetrics, queueDepthFromCounts } from '../services/metrics';
+import { HubMetrics, metricChannel, queueDepthFromCounts } from '../services/metrics';
 import { OPEN_STATUSES } from '../services/store/hubTypes';
 import { ReferralService } from '../services/referrals/referralService';
 import { SafeguardingAlertFeed } from '../services/safeguarding/alerts';
@@ -126,7 +128,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock, language: language.analyser });
   const innerBot = overrides.bot ?? residentBot;
   // Every channel (/api/messages, SMS, Direct Line) runs this one bot, so turns are timed here, in one place.
-  const bot = { run: (context: TurnContext) => metrics.timeTurn(context.activity.channelId, () => innerBot.run(context)) };
+  // A turn that does not start inside an HTTP request (a Direct Line socket, an SMS replayed after a restart) gets a
+  // correlation id of its own.
+  const bot = {
+    run: (context: TurnContext) =>
+      withCorrelation(async () => {
+        const started = performance.now();
+        await metrics.timeTurn(context.activity.channelId, () => innerBot.run(context));
+        logger.debug({ channel: metricChannel(context.activity.channelId), durationMs: Math.round(performance.now() - started) }, 'turn');
+      }),
+  };
   const secret = hashSecret(config.HASH_SECRET, path.resolve(config.DATA_DIR));
   const sms = await createSmsSetup({
     config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret,
