@@ -20,6 +20,7 @@ import { createLanguageServices, type LanguageServices } from '../services/langu
 import { withCorrelation } from '../services/correlation';
 import { createLogger, type Logger } from '../services/logger';
 import { HubMetrics, metricChannel, queueDepthFromCounts } from '../services/metrics';
+import { RetentionJob, scheduleRetention } from '../services/retention';
 import { OPEN_STATUSES } from '../services/store/hubTypes';
 import { ReferralService } from '../services/referrals/referralService';
 import { SafeguardingAlertFeed } from '../services/safeguarding/alerts';
@@ -58,6 +59,8 @@ export interface App {
   metrics: HubMetrics;
   /** For the ward digests: count a digest that could not be built or sent (hub_digest_failures_total). */
   recordDigestFailure(): void;
+  /** Erases or anonymises personal data past the council's retention periods (npm run retention, RETENTION_SCHEDULE). */
+  retention: RetentionJob;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     overrides.store ??
     (await openStore({
       dataDir: path.resolve(config.DATA_DIR),
+      // Bot state is stamped with this clock; retention compares those stamps with it.
+      clock,
       ...(config.MONGODB_URI ? { mongodbUri: config.MONGODB_URI, mongodbDb: config.MONGODB_DB } : {}),
     }));
   // The council's phrase book in force (shipped book plus councils/<id>/safeguarding.json), compiled at start-up.
@@ -143,6 +148,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret,
     outboxHooks: { onFinalFailure: () => metrics.recordSmsFinalFailure(), onRetry: () => metrics.recordSmsRetry() },
   });
+  const retention = new RetentionJob({ store, clock, logger, settings: profile.retention });
+  const stopRetention = config.RETENTION_SCHEDULE === 'on' ? scheduleRetention(retention, logger) : () => undefined;
   const residentMessenger =
     overrides.residentMessenger ?? (sms ? new SmsResidentMessenger(sms.channel) : new NotConfiguredMessenger());
 
@@ -159,7 +166,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     adapter,
     bot,
     sms,
+    retention,
     close: async () => {
+      stopRetention();
       await sms?.close();
       await store.close();
     },
