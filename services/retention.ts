@@ -133,7 +133,7 @@ export class RetentionJob {
 }
 
 /** Runs the job once a day (the first run an hour after start). Returns a function that stops it. */
-export function scheduleRetention(job: RetentionJob, logger: Logger, options: { firstRunMs?: number; everyMs?: number } = {}): () => void {
+export function scheduleRetention(job: Pick<RetentionJob, 'run'>, logger: Logger, options: { firstRunMs?: number; everyMs?: number } = {}): () => void {
   let running = false;
   const tick = (): void => {
     if (running) return;

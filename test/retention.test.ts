@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_COUNCILS_DIR, loadCouncilProfile, RETENTION_DEFAULTS } from '../services/council/loadProfile';
-import { anonymiseReferral, isAnonymised, RetentionJob, REMOVED } from '../services/retention';
+import pino from 'pino';
+import { loadConfig } from '../bot/config';
+import { anonymiseReferral, isAnonymised, RetentionJob, REMOVED, scheduleRetention } from '../services/retention';
 import type { OutboundSms } from '../services/store/types';
 import { makeReferral, numbered } from './support/referralFactory';
 import { startTestApp, tempDataDir, TEST_NOW, type TestApp } from './support/testApp';
@@ -131,5 +133,25 @@ describe('retention settings in the council profile', () => {
     assert.ok(isAnonymised(r));
     assert.equal(r.version, 1);
     assert.equal(r.history.at(-1)?.why, 'anonymised under the retention policy');
+  });
+});
+
+describe('retention schedule', () => {
+  it('when scheduled, then the job runs after the first delay and then on every interval, until stopped', async () => {
+    let runs = 0;
+    const job = { run: async () => { runs += 1; return { referralsAnonymised: 0, referralsErased: 0, conversationStatesDeleted: 0, smsInboundDeleted: 0, smsOutboundDeleted: 0, directLineLogsDeleted: 0 }; } };
+    const silent = pino({ level: 'silent' });
+    const stop = scheduleRetention(job, silent, { firstRunMs: 5, everyMs: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    stop();
+    const seen = runs;
+    assert.ok(seen >= 2, `ran ${seen} times`);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.equal(runs, seen, 'no run after stop');
+  });
+
+  it('when RETENTION_SCHEDULE is not set, then it is off', () => {
+    assert.equal(loadConfig({}).RETENTION_SCHEDULE, 'off');
+    assert.throws(() => loadConfig({ RETENTION_SCHEDULE: 'daily' }), /RETENTION_SCHEDULE/);
   });
 });
