@@ -53,6 +53,24 @@ describe('GET /metrics', function () {
     assert.ok(after.includes('process_cpu_user_seconds_total'), 'default process metrics are exposed');
   });
 
+  it('when a resident chats on the web page (embedded Direct Line), then the turns are counted as webchat', async () => {
+    const minted = (await (await fetch(`${h.t.url}/api/webchat/token`, { method: 'POST' })).json()) as { token: string; conversationId: string };
+    const headers = { authorization: `Bearer ${minted.token}`, 'content-type': 'application/json' };
+    await (await fetch(`${h.t.url}/v3/directline/conversations`, { method: 'POST', headers })).arrayBuffer();
+    const posted = await fetch(`${h.t.url}/v3/directline/conversations/${minted.conversationId}/activities`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ type: 'message', text: 'hello', from: { id: 'resident' } }),
+    });
+    assert.equal(posted.status, 200);
+    let count: number | undefined;
+    for (let i = 0; i < 40 && (count ?? 0) < 2; i += 1) {
+      count = sample((await scrape(h.t.url)).text, 'hub_turn_duration_seconds_count', { channel: 'webchat' });
+      if ((count ?? 0) < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(count, 2, 'the greeting turn and the message turn');
+  });
+
   it('when a client sends an unknown channel id, then its turn is counted as "other", not under its own label', async () => {
     await new BotClient(h.t.url, { channelId: 'made-up-07700900123' }).say('hello');
     const text = (await scrape(h.t.url)).text;
