@@ -3,6 +3,7 @@
  * build the real application with their own data directory, clock and council profile.
  */
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -16,7 +17,11 @@ import { HubEvents } from '../services/hub/events';
 import { NotConfiguredMessenger, type ResidentMessenger } from '../services/hub/residentMessenger';
 import type { CouncilProfile } from '../services/council/types';
 import { createLanguageServices, type LanguageServices } from '../services/language';
+import { withCorrelation } from '../services/correlation';
 import { createLogger, type Logger } from '../services/logger';
+import { HubMetrics, metricChannel, queueDepthFromCounts } from '../services/metrics';
+import { RetentionJob, scheduleRetention } from '../services/retention';
+import { OPEN_STATUSES } from '../services/store/hubTypes';
 import { ReferralService } from '../services/referrals/referralService';
 import { SafeguardingAlertFeed } from '../services/safeguarding/alerts';
 import { createSafeguardingDetector } from '../services/safeguarding/detector';
@@ -50,6 +55,12 @@ export interface App {
   /** Staff console (issue 5): live queue updates, and texts to residents (the SMS channel plugs in here). */
   hubEvents: HubEvents;
   residentMessenger: ResidentMessenger;
+  /** Prometheus metrics on this app's own registry, served at GET /metrics. */
+  metrics: HubMetrics;
+  /** For the ward digests: count a digest that could not be built or sent (hub_digest_failures_total). */
+  recordDigestFailure(): void;
+  /** Erases or anonymises personal data past the council's retention periods (npm run retention, RETENTION_SCHEDULE). */
+  retention: RetentionJob;
   close(): Promise<void>;
 }
 
@@ -71,6 +82,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     overrides.store ??
     (await openStore({
       dataDir: path.resolve(config.DATA_DIR),
+      // Bot state is stamped with this clock; retention compares those stamps with it.
+      clock,
       ...(config.MONGODB_URI ? { mongodbUri: config.MONGODB_URI, mongodbDb: config.MONGODB_DB } : {}),
     }));
   // The council's phrase book in force (shipped book plus councils/<id>/safeguarding.json), compiled at start-up.
@@ -87,9 +100,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     alerts,
     onSubmitted: (referral) => hubEvents.publish('referral.created', referral),
   });
+  const metrics = new HubMetrics({
+    queueDepth: queueDepthFromCounts(async (kind, urgent) =>
+      (await store.referrals.counts({ status: [...OPEN_STATUSES], kind: [kind], urgent }, clock.now().toISOString())).total,
+    ),
+  });
   const language = createLanguageServices(
     { endpoint: config.AZURE_LANGUAGE_ENDPOINT, key: config.AZURE_LANGUAGE_KEY, timeoutMs: config.AZURE_LANGUAGE_TIMEOUT_MS },
-    { clock, logger },
+    { clock, logger, metrics: metrics.language },
   );
   logger.info(
     {
@@ -113,9 +131,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const conversationState = new ConversationState(new StoreStorage(store.botState));
   const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock, language: language.analyser });
-  const bot = overrides.bot ?? residentBot;
+  const innerBot = overrides.bot ?? residentBot;
+  // Every channel (/api/messages, SMS, Direct Line) runs this one bot, so turns are timed here, in one place.
+  // A turn that does not start inside an HTTP request (a Direct Line socket, an SMS replayed after a restart) gets a
+  // correlation id of its own.
+  const bot = {
+    run: (context: TurnContext) =>
+      withCorrelation(async () => {
+        const started = performance.now();
+        await metrics.timeTurn(context.activity.channelId, () => innerBot.run(context));
+        logger.debug({ channel: metricChannel(context.activity.channelId), durationMs: Math.round(performance.now() - started) }, 'turn');
+      }),
+  };
   const secret = hashSecret(config.HASH_SECRET, path.resolve(config.DATA_DIR));
-  const sms = await createSmsSetup({ config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret });
+  const sms = await createSmsSetup({
+    config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret,
+    outboxHooks: { onFinalFailure: () => metrics.recordSmsFinalFailure(), onRetry: () => metrics.recordSmsRetry() },
+  });
+  const retention = new RetentionJob({ store, clock, logger, settings: profile.retention });
+  const stopRetention = config.RETENTION_SCHEDULE === 'on' ? scheduleRetention(retention, logger) : () => undefined;
   const residentMessenger =
     overrides.residentMessenger ?? (sms ? new SmsResidentMessenger(sms.channel) : new NotConfiguredMessenger());
 
@@ -132,11 +166,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     adapter,
     bot,
     sms,
+    retention,
     close: async () => {
+      stopRetention();
       await sms?.close();
       await store.close();
     },
     hubEvents,
     residentMessenger,
+    metrics,
+    recordDigestFailure: () => metrics.recordDigestFailure(),
   };
 }

@@ -88,6 +88,10 @@ export const configSchema = z
     AZURE_LANGUAGE_KEY: optionalString,
     /** Longest a resident's turn waits for Azure before the local analyser answers instead. */
     AZURE_LANGUAGE_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(1500),
+    /** Bearer token Prometheus must send to GET /metrics. Unset: /metrics is open (keep it on a private network). */
+    /** on: run the retention job (services/retention.ts) inside the server, daily. off: run `npm run retention` from cron. */
+    RETENTION_SCHEDULE: z.enum(['on', 'off']).default('off'),
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {

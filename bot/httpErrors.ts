@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'restify';
+import { currentCorrelationId } from '../services/correlation';
 import { AppError, type AppErrorCode } from '../services/errors';
 import type { Logger } from '../services/logger';
 import { errorSummary } from './turnError';
@@ -29,7 +30,8 @@ export function sendError(res: Response, err: unknown, logger: Logger): void {
     res.json(body);
     return;
   }
-  const correlationId = randomUUID();
+  // The request's own id when there is one, so the body, the X-Correlation-Id header and the logs agree.
+  const correlationId = currentCorrelationId() ?? randomUUID();
   logger.error({ err: errorSummary(err), correlationId }, 'unhandled request error');
   res.status(500);
   res.json({ error: { code: 'internal', message: 'Something went wrong on our side.', correlationId } } satisfies ErrorBody);

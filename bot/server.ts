@@ -6,12 +6,14 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { App } from './composition';
+import { withCorrelationId } from '../services/correlation';
 import { AppError } from '../services/errors';
 import { incomingActivity } from './activitySchema';
 import { registerSmsRoutes } from './channels/twilio/routes';
 import { sendError } from './httpErrors';
 import { registerWebChat } from './webchat/routes';
 import { registerHub } from './routes/hub';
+import { registerMetrics } from './routes/metrics';
 
 export interface RunningServer {
   server: Server;
@@ -32,15 +34,21 @@ export function buildServer(app: App): Server {
     res.header('X-Correlation-Id', id);
     return next();
   });
+  // After the body parser (whose stream callbacks run outside the request's async context): from here on, every
+  // log line for this request, the bot's turn included, carries the request's correlation id.
+  server.use((req: Request, _res: Response, next) => {
+    const id = (req as Request & { correlationId?: string }).correlationId;
+    return id === undefined ? next() : withCorrelationId(id, () => next());
+  });
 
   // Restify's own errors (bad JSON, body too large, unknown route) get the same body shape as ours, without
   // echoing parser messages that can quote the request.
-  server.on('restifyError', (_req: Request, _res: Response, err: Error & { statusCode?: number; body?: unknown }, callback: () => void) => {
+  server.on('restifyError', (req: Request, _res: Response, err: Error & { statusCode?: number; body?: unknown }, callback: () => void) => {
     const status = err.statusCode ?? 500;
     const code = status === 404 ? 'not-found' : status === 405 ? 'method-not-allowed' : status === 413 ? 'too-large' : status < 500 ? 'invalid-input' : 'internal';
     const message = status === 404 ? 'Not found.' : status === 413 ? 'The request is too large.' : status < 500 ? 'The request could not be read.' : 'Something went wrong on our side.';
     (err as Error & { toJSON?: () => unknown }).toJSON = () => ({ error: { code, message } });
-    if (status >= 500) app.logger.error({ status, name: err.name }, 'request failed');
+    if (status >= 500) app.logger.error({ status, name: err.name, correlationId: (req as Request & { correlationId?: string }).correlationId }, 'request failed');
     return callback();
   });
   server.on('after', (req: Request, res: Response) => {
@@ -75,6 +83,7 @@ export function buildServer(app: App): Server {
     }
   });
 
+  registerMetrics(server, app);
   registerWebChat(server, app);
   registerHub(server, app);
 

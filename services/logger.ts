@@ -11,6 +11,7 @@
  *    cheap: strings with no digit and no @ are returned untouched without running a pattern.
  */
 import pino, { type Logger } from 'pino';
+import { currentCorrelationId } from './correlation';
 import { redactUk } from './pii/redact';
 
 const SENSITIVE_FIELDS = [
@@ -67,6 +68,11 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
       redact: { paths: redactPaths(), censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { log: redactLogObject },
+      // Every line written while a request or turn is in progress carries its correlation id.
+      mixin: () => {
+        const correlationId = currentCorrelationId();
+        return correlationId === undefined ? {} : { correlationId };
+      },
       hooks: {
         logMethod(args, method) {
           const redacted = args.map((arg: unknown) => (typeof arg === 'string' ? redactUk(arg) : arg)) as Parameters<typeof method>;

@@ -16,6 +16,7 @@ import { MongoStore } from '../services/store/mongoStore';
 import { SQLITE_FILE_NAME, SqliteStore } from '../services/store/sqliteStore';
 import { DuplicateReferenceError, EtagConflictError, type AuditEntry, type Store } from '../services/store/types';
 import { hubStoreContract } from './support/hubStoreContract';
+import { retentionStoreContract } from './support/retentionStoreContract';
 import { FIXED_TIME, makeReferral, numbered } from './support/referralFactory';
 
 /** Fresh, empty storage for one test; `open` may be called again to reopen the same storage. */
@@ -401,6 +402,7 @@ function storeContract(newHarness: () => StoreHarness): void {
   });
   // ---- staff console (issue 5) ----
   hubStoreContract(() => store);
+  retentionStoreContract(() => store, clock);
 
   describe('durability', () => {
     it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {

@@ -28,6 +28,7 @@ import {
 import { councilPhraseBookFile, mergeCouncilPhraseBook, shippedSafeguarding, type CouncilSafeguarding } from '../safeguarding/councilBook';
 import { CsvFormatError, parseCsv, TablePostcodeLookup } from './postcodeTable';
 import type {
+  RetentionSettings,
   CouncilProfile,
   DirectoryService,
   HubContact,
@@ -115,6 +116,16 @@ const serviceLevel = z
     path: ['urgentHours'],
   });
 
+/** Retention when profile.json says nothing: closed referrals anonymised after 24 months, conversation state after
+ * 90 days, SMS rows and Direct Line logs after 30 days. */
+export const RETENTION_DEFAULTS: RetentionSettings = {
+  closedReferralMonths: 24,
+  closedReferralAction: 'anonymise',
+  conversationStateDays: 90,
+  smsDays: 30,
+  directLineLogDays: 30,
+};
+
 const profileFile = z
   .strictObject({
     /** True while the contact details are placeholders. */
@@ -139,6 +150,17 @@ const profileFile = z
     languages: z
       .strictObject({ useUnreviewedTranslations: z.boolean(), note: z.string().optional() })
       .default({ useUnreviewedTranslations: false }),
+    /** How long personal data is kept; every period has a default (see RETENTION_DEFAULTS). */
+    retention: z
+      .strictObject({
+        closedReferralMonths: z.number().int().min(1).max(120).default(RETENTION_DEFAULTS.closedReferralMonths),
+        closedReferralAction: z.enum(['anonymise', 'erase']).default(RETENTION_DEFAULTS.closedReferralAction),
+        conversationStateDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.conversationStateDays),
+        smsDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.smsDays),
+        directLineLogDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.directLineLogDays),
+        note: z.string().optional(),
+      })
+      .default(RETENTION_DEFAULTS),
   })
   .superRefine((p, ctx) => {
     const expected = `+44${p.hub.phone.replace(/ /g, '').slice(1)}`;
@@ -291,6 +313,7 @@ export function loadCouncilProfile(
     wardByCode: (code: string) => byCode.get(code.trim().toUpperCase()) ?? null,
     safeguarding,
     languages: profile.languages,
+    retention: profile.retention,
   };
 }
 
@@ -369,6 +392,7 @@ function readProfileJson(
     hub: HubContact;
     serviceLevels: ServiceLevels;
     languages: { useUnreviewedTranslations: boolean };
+    retention: RetentionSettings;
   } | null;
   ladCode: string | null;
 } {
@@ -400,6 +424,13 @@ function readProfileJson(
       hub: { ...p.hub, openingHours },
       serviceLevels,
       languages: { useUnreviewedTranslations: p.languages.useUnreviewedTranslations },
+      retention: {
+        closedReferralMonths: p.retention.closedReferralMonths,
+        closedReferralAction: p.retention.closedReferralAction,
+        conversationStateDays: p.retention.conversationStateDays,
+        smsDays: p.retention.smsDays,
+        directLineLogDays: p.retention.directLineLogDays,
+      },
     },
     ladCode: p.ladCode,
   };

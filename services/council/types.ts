@@ -75,6 +75,22 @@ export interface CouncilProfile {
   safeguarding: CouncilSafeguarding;
   /** profile.json "languages". */
   languages: LanguageSettings;
+  /** profile.json "retention": how long personal data is kept (services/retention.ts). */
+  retention: RetentionSettings;
+}
+
+/** Retention periods; the defaults are in services/council/loadProfile.ts and the README. */
+export interface RetentionSettings {
+  /** Closed, referred-on and withdrawn referrals are anonymised (or erased) this many months after their last change. */
+  closedReferralMonths: number;
+  /** anonymise: keep kind, ward, dates and outcome for statistics; erase: delete the referral outright. */
+  closedReferralAction: 'anonymise' | 'erase';
+  /** Bot conversation state not written for this many days is deleted (the resident starts afresh). */
+  conversationStateDays: number;
+  /** Inbound and outbound SMS rows (once settled) are deleted after this many days. */
+  smsDays: number;
+  /** Embedded Direct Line conversation logs not written for this many days are deleted. */
+  directLineLogDays: number;
 }
 
 export interface LanguageSettings {

@@ -31,6 +31,8 @@ export interface SmsOutboxOptions {
   baseDelayMs?: number;
   /** Told about every final failure (metrics, staff alerts). */
   onFinalFailure?: (message: OutboundSms) => void;
+  /** Told about every failed attempt that will be retried (metrics). */
+  onRetry?: (message: OutboundSms) => void;
 }
 
 export class SmsOutbox {
@@ -179,6 +181,7 @@ export class SmsOutbox {
       await repo.updateOutbound(message.id, { status, attempts, lastError: failure.reason, nextAttemptAt, updatedAt: now.toISOString() });
       logger.warn({ outboundId: message.id, conversationId: message.conversationId, attempts, reason: failure.reason, status }, 'sms send failed');
       if (status === 'failed') this.options.onFinalFailure?.({ ...message, status, attempts, lastError: failure.reason, nextAttemptAt });
+      if (status === 'retrying') this.options.onRetry?.({ ...message, status, attempts, lastError: failure.reason, nextAttemptAt });
     }
   }
 }

@@ -114,6 +114,12 @@ export class MongoSmsRepository implements SmsRepository {
     await this.optOuts.updateOne({ _id: conversationId }, { $set: { optedOut, updatedAt: at } }, { upsert: true });
   }
 
+  async deleteSettledBefore(before: string): Promise<{ inbound: number; outbound: number }> {
+    const inbound = (await this.inbound.deleteMany({ processedAt: { $ne: null }, receivedAt: { $lt: before } })).deletedCount;
+    const outbound = (await this.outbound.deleteMany({ status: { $nin: ['queued', 'retrying'] }, createdAt: { $lt: before } })).deletedCount;
+    return { inbound, outbound };
+  }
+
   async isOptedOut(conversationId: string): Promise<boolean> {
     return (await this.optOuts.findOne({ _id: conversationId }))?.optedOut === true;
   }

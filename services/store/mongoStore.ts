@@ -291,6 +291,14 @@ class MongoBotStateRepository implements BotStateRepository {
       .toArray();
     return rows.map((row) => row._id);
   }
+
+  async keysUpdatedBefore(prefix: string, before: string): Promise<string[]> {
+    const rows = await this.states
+      .find({ _id: { $regex: `^${escapeRegExp(prefix)}` }, updatedAt: { $lt: new Date(before) } }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .toArray();
+    return rows.map((row) => row._id);
+  }
 }
 
 const auditDoc = z.object({

@@ -200,6 +200,12 @@ export class SqliteSmsRepository implements SmsRepository {
     this.upsertOptOut.run(conversationId, optedOut ? 1 : 0, at);
   }
 
+  async deleteSettledBefore(before: string): Promise<{ inbound: number; outbound: number }> {
+    const inbound = this.db.prepare('DELETE FROM sms_inbound WHERE processed_at IS NOT NULL AND received_at < ?').run(before).changes;
+    const outbound = this.db.prepare("DELETE FROM sms_outbound WHERE status NOT IN ('queued', 'retrying') AND created_at < ?").run(before).changes;
+    return { inbound, outbound };
+  }
+
   async isOptedOut(conversationId: string): Promise<boolean> {
     return this.selectOptOut.get(conversationId)?.opted_out === 1;
   }

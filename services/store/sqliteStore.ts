@@ -349,6 +349,7 @@ class SqliteBotStateRepository implements BotStateRepository {
   private readonly swap: Database.Statement<[StateWrite & { expectedEtag: string }]>;
   private readonly deleteMany: Database.Statement<[string]>;
   private readonly keysWithPrefix: Database.Statement<[{ prefix: string }], { key: string }>;
+  private readonly keysStaleWithPrefix: Database.Statement<[{ prefix: string; before: string }], { key: string }>;
 
   constructor(db: Db, private readonly clock: Clock) {
     this.readMany = db.prepare<[string], StateRow>('SELECT key, etag, doc FROM bot_state WHERE key IN (SELECT value FROM json_each(?))');
@@ -363,6 +364,9 @@ class SqliteBotStateRepository implements BotStateRepository {
     // substr, not LIKE: LIKE treats `%` and `_` in the prefix as wildcards and ignores ASCII case.
     this.keysWithPrefix = db.prepare<[{ prefix: string }], { key: string }>(
       'SELECT key FROM bot_state WHERE substr(key, 1, length(@prefix)) = @prefix ORDER BY key',
+    );
+    this.keysStaleWithPrefix = db.prepare<[{ prefix: string; before: string }], { key: string }>(
+      'SELECT key FROM bot_state WHERE substr(key, 1, length(@prefix)) = @prefix AND updated_at < @before ORDER BY key',
     );
   }
 
@@ -392,6 +396,10 @@ class SqliteBotStateRepository implements BotStateRepository {
 
   async keys(prefix: string): Promise<string[]> {
     return this.keysWithPrefix.all({ prefix }).map((row) => row.key);
+  }
+
+  async keysUpdatedBefore(prefix: string, before: string): Promise<string[]> {
+    return this.keysStaleWithPrefix.all({ prefix, before }).map((row) => row.key);
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Referral, ReferralKind, ReferralStatus } from '../referrals/model';
 import type { ReferralQueueOperations, SessionRepository, StaffRepository } from './hubTypes';
+import type { RetentionBotStateOperations, RetentionReferralOperations, RetentionSmsOperations } from './retentionTypes';
 
 export interface ReferralFilter {
   status?: ReferralStatus[];
@@ -17,7 +18,7 @@ export interface ReferralFilter {
   limit?: number;
 }
 
-export interface ReferralRepository extends ReferralQueueOperations {
+export interface ReferralRepository extends ReferralQueueOperations, RetentionReferralOperations {
   /**
    * Inserts the referral unless one with the same idempotency key exists, in which case that one is returned
    * unchanged and `created` is false. Throws {@link DuplicateReferenceError} when the reference is taken, so the
@@ -37,7 +38,7 @@ export interface StateItem {
   etag: string;
 }
 
-export interface BotStateRepository {
+export interface BotStateRepository extends RetentionBotStateOperations {
   read(keys: string[]): Promise<Record<string, StateItem>>;
   /**
    * Writes `doc` under `key`. With `expectedEtag` undefined or `'*'` the write always wins; otherwise it succeeds only
@@ -135,7 +136,7 @@ export interface OutboundSms {
   updatedAt: string;
 }
 
-export interface SmsRepository {
+export interface SmsRepository extends RetentionSmsOperations {
   /** Records an inbound message; false when this MessageSid was seen before (Twilio retried the webhook). */
   recordInbound(message: InboundSms): Promise<boolean>;
   /** Marks it processed and forgets the number and text it carried. */

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { TwilioStandIn } from '../../bot/channels/twilio/twilioStandIn';
+import type { Logger } from '../../services/logger';
 import { startTestApp, type TestApp } from './testApp';
 
 export const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -19,10 +20,11 @@ export interface SmsHarness {
   stop(): Promise<void>;
 }
 
-export async function startSmsHarness(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<SmsHarness> {
+export async function startSmsHarness(options: { dataDir?: string; env?: Record<string, string>; logger?: Logger } = {}): Promise<SmsHarness> {
   const twilioApi = await new TwilioStandIn(ACCOUNT_SID, AUTH_TOKEN).start();
   const t = await startTestApp({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     env: {
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,

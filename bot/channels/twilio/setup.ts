@@ -11,7 +11,7 @@ import type { CouncilProfile } from '../../../services/council/types';
 import type { Logger } from '../../../services/logger';
 import type { ReferralService } from '../../../services/referrals/referralService';
 import type { SafeguardingDetector } from '../../../services/safeguarding/types';
-import { SmsOutbox } from '../../../services/sms/outbox';
+import { SmsOutbox, type SmsOutboxOptions } from '../../../services/sms/outbox';
 import { PerSenderRateLimiter } from '../../../services/sms/rateLimiter';
 import { TwilioSender } from '../../../services/sms/twilioSender';
 import type { Store } from '../../../services/store/types';
@@ -46,6 +46,8 @@ export interface SmsSetupDeps {
   bot: { run(context: TurnContext): Promise<void> };
   onTurnError: (context: TurnContext, error: Error) => Promise<void>;
   hashSecret: string;
+  /** Outbox hooks (metrics): final failures and retries. */
+  outboxHooks?: Pick<SmsOutboxOptions, 'onFinalFailure' | 'onRetry'>;
 }
 
 export async function createSmsSetup(deps: SmsSetupDeps): Promise<SmsSetup | null> {
@@ -85,7 +87,7 @@ export async function createSmsSetup(deps: SmsSetupDeps): Promise<SmsSetup | nul
     ...(simulator ? {} : { statusCallbackUrl }),
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
   });
-  const outbox = new SmsOutbox({ repo: deps.store.sms, sender, clock: deps.clock, logger: deps.logger });
+  const outbox = new SmsOutbox({ repo: deps.store.sms, sender, clock: deps.clock, logger: deps.logger }, deps.outboxHooks ?? {});
   const channel = new SmsChannel({
     bot: deps.bot,
     store: deps.store,

@@ -150,6 +150,11 @@ export class MongoReferralQueue implements ReferralQueueOperations {
     if (ids.length === 0) return 0;
     return (await this.queue.deleteMany({ _id: { $in: ids } })).deletedCount;
   }
+
+  async replaceAnonymised(referral: Referral): Promise<boolean> {
+    const valid = referralSchema.parse(referral);
+    return (await this.queue.replaceOne({ _id: valid.id }, valid)).matchedCount > 0;
+  }
 }
 
 function claimUpdate(staffId: string, at: string, why: string): UpdateFilter<QueueReferralDoc> {

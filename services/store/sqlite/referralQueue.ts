@@ -152,6 +152,14 @@ export class SqliteReferralQueue implements ReferralQueueOperations {
     return this.statement('DELETE FROM referrals WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids)).changes;
   }
 
+  async replaceAnonymised(referral: Referral): Promise<boolean> {
+    const valid = referralSchema.parse(referral);
+    const result = this.statement(
+      'UPDATE referrals SET status = ?, doc = ?, conversation_id = ?, idempotency_key = ? WHERE id = ?',
+    ).run(valid.status, JSON.stringify(valid), valid.conversationId, valid.idempotencyKey, valid.id);
+    return result.changes > 0;
+  }
+
   private transitionNow(id: string, request: TransitionRequest): Referral | null {
     const row = this.selectDoc.get(id);
     if (!row) return null;
