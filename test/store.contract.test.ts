@@ -15,6 +15,7 @@ import { openStore } from '../services/store';
 import { MongoStore } from '../services/store/mongoStore';
 import { SQLITE_FILE_NAME, SqliteStore } from '../services/store/sqliteStore';
 import { DuplicateReferenceError, EtagConflictError, type AuditEntry, type Store } from '../services/store/types';
+import { digestContract } from './support/digestContract';
 import { FIXED_TIME, makeReferral, numbered } from './support/referralFactory';
 
 /** Fresh, empty storage for one test; `open` may be called again to reopen the same storage. */
@@ -398,6 +399,8 @@ function storeContract(newHarness: () => StoreHarness): void {
       assert.equal(await store.sms.isOptedOut('sms-abc'), false);
     });
   });
+
+  digestContract(() => store);
 
   describe('durability', () => {
     it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {

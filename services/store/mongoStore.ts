@@ -12,12 +12,17 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
 import { ensureSmsIndexes, MongoSmsRepository } from './mongoSms';
+import * as digests from './mongoDigests';
 import {
   DuplicateReferenceError,
   EtagConflictError,
   type AuditEntry,
   type AuditRepository,
   type BotStateRepository,
+  type DigestLedgerRepository,
+  type DigestStatsRepository,
+  type DigestSubscriptionRepository,
+  type LockRepository,
   type ReferralFilter,
   type ReferralRepository,
   type SmsRepository,
@@ -69,12 +74,20 @@ export class MongoStore implements Store {
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
   readonly sms: SmsRepository;
+  readonly digestSubscriptions: DigestSubscriptionRepository;
+  readonly digestLedger: DigestLedgerRepository;
+  readonly digestStats: DigestStatsRepository;
+  readonly locks: LockRepository;
 
   private constructor(private readonly client: MongoClient, private readonly db: Db, clock: Clock) {
     this.referrals = new MongoReferralRepository(db.collection<ReferralDoc>('referrals'));
     this.botState = new MongoBotStateRepository(db.collection<BotStateDoc>('botState'), clock);
     this.audit = new MongoAuditRepository(db.collection<AuditDoc>('audit'), db.collection<CounterDoc>('counters'));
     this.sms = new MongoSmsRepository(db);
+    this.digestSubscriptions = new digests.MongoDigestSubscriptionRepository(db);
+    this.digestLedger = new digests.MongoDigestLedgerRepository(db);
+    this.digestStats = new digests.MongoDigestStatsRepository(db);
+    this.locks = new digests.MongoLockRepository(db);
   }
 
   /**
@@ -119,6 +132,7 @@ async function ensureIndexes(db: Db): Promise<void> {
     { key: { action: 1, _id: 1 }, name: 'action' },
   ]);
   await ensureSmsIndexes(db);
+  await digests.ensureDigestIndexes(db);
 }
 
 /** Throws on a limit MongoDB would misread: it takes 0 as "no limit" and a negative number as a batch size. */

@@ -17,12 +17,17 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
 import { SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
+import * as digests from './sqliteDigests';
 import {
   DuplicateReferenceError,
   EtagConflictError,
   type AuditEntry,
   type AuditRepository,
   type BotStateRepository,
+  type DigestLedgerRepository,
+  type DigestStatsRepository,
+  type DigestSubscriptionRepository,
+  type LockRepository,
   type ReferralFilter,
   type ReferralRepository,
   type SmsRepository,
@@ -76,6 +81,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_action ON audit (action, seq);
   `,
   SMS_MIGRATION,
+  digests.DIGESTS_MIGRATION,
 ];
 
 export interface SqliteStoreOptions {
@@ -89,6 +95,10 @@ export class SqliteStore implements Store {
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
   readonly sms: SmsRepository;
+  readonly digestSubscriptions: DigestSubscriptionRepository;
+  readonly digestLedger: DigestLedgerRepository;
+  readonly digestStats: DigestStatsRepository;
+  readonly locks: LockRepository;
   private readonly pingStatement: Database.Statement<[]>;
 
   private constructor(private readonly db: Db, clock: Clock) {
@@ -96,6 +106,10 @@ export class SqliteStore implements Store {
     this.botState = new SqliteBotStateRepository(db, clock);
     this.audit = new SqliteAuditRepository(db);
     this.sms = new SqliteSmsRepository(db);
+    this.digestSubscriptions = new digests.SqliteDigestSubscriptionRepository(db);
+    this.digestLedger = new digests.SqliteDigestLedgerRepository(db);
+    this.digestStats = new digests.SqliteDigestStatsRepository(db);
+    this.locks = new digests.SqliteLockRepository(db);
     this.pingStatement = db.prepare<[]>('SELECT 1');
   }
 

@@ -6,6 +6,9 @@
  * operations cheap.
  */
 import type { Referral, ReferralKind, ReferralStatus } from '../referrals/model';
+import type { DigestLedgerRepository, DigestStatsRepository, DigestSubscriptionRepository, LockRepository } from './digestTypes';
+
+export type * from './digestTypes';
 
 export interface ReferralFilter {
   status?: ReferralStatus[];
@@ -70,6 +73,10 @@ export interface Store {
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
   readonly sms: SmsRepository;
+  readonly digestSubscriptions: DigestSubscriptionRepository;
+  readonly digestLedger: DigestLedgerRepository;
+  readonly digestStats: DigestStatsRepository;
+  readonly locks: LockRepository;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
