@@ -90,18 +90,3 @@ export function tallyFacts(all: Iterable<ReferralFacts>, period: { start: string
 export function tallyReferrals(referrals: Iterable<Referral>, places: PlaceList, period: { start: string; end: string }): WardTally[] {
   return tallyFacts([...referrals].map((r) => factsOf(r, places)), period);
 }
-
-/** The median of a [value, count] histogram sorted by value; null when it is empty. */
-export function medianOf(histogram: readonly (readonly [number, number])[]): number | null {
-  const total = histogram.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return null;
-  const at = (index: number): number => {
-    let seen = 0;
-    for (const [value, n] of histogram) {
-      seen += n;
-      if (index < seen) return value;
-    }
-    return histogram[histogram.length - 1]?.[0] ?? 0;
-  };
-  return total % 2 === 1 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
-}
