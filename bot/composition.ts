@@ -12,6 +12,7 @@ import {
 } from 'botbuilder';
 import { systemClock, type Clock } from '../services/clock';
 import { loadCouncilProfile } from '../services/council/loadProfile';
+import { withPostcodeLookup } from '../services/council/postcodesIo';
 import type { CouncilProfile } from '../services/council/types';
 import { createLogger, type Logger } from '../services/logger';
 import { ReferralService } from '../services/referrals/referralService';
@@ -53,7 +54,7 @@ export interface AppOverrides {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
   const clock = overrides.clock ?? systemClock;
-  const profile = overrides.profile ?? loadCouncilProfile(config.COUNCIL);
+  const profile = overrides.profile ?? withPostcodeLookup(loadCouncilProfile(config.COUNCIL), config);
   const store =
     overrides.store ??
     (await openStore({

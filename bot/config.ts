@@ -58,6 +58,12 @@ export const configSchema = z
     /** Messages one number may send per SMS_RATE_WINDOW_SECONDS before the bot stops answering for a while. */
     SMS_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     SMS_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
+
+    /** Where ward lookups come from: the profile's postcode table (default) or a postcodes.io server. */
+    POSTCODE_LOOKUP: z.enum(['table', 'postcodes.io']).default('table'),
+    /** Base URL of postcodes.io, or of the council's own copy of it; default https://api.postcodes.io */
+    POSTCODES_IO_URL: optionalUrl,
+    POSTCODES_IO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
