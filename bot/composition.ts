@@ -22,6 +22,7 @@ import { openStore } from '../services/store';
 import type { Store } from '../services/store/types';
 import { createSmsSetup, type SmsSetup } from './channels/twilio/setup';
 import type { Config } from './config';
+import { createDigestSetup, type DigestSetup } from './digestSetup';
 import { hashSecret } from './localSecrets';
 import { ResidentBot } from './residentBot';
 import { StoreStorage } from './storeStorage';
@@ -39,6 +40,7 @@ export interface App {
   bot: { run(context: TurnContext): Promise<void> };
   /** Null when SMS is neither configured nor simulated. */
   sms: SmsSetup | null;
+  digests: DigestSetup;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const bot = overrides.bot ?? residentBot;
   const secret = hashSecret(config.HASH_SECRET, path.resolve(config.DATA_DIR));
   const sms = await createSmsSetup({ config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret });
+  const digests = createDigestSetup({ config, store, profile, clock, logger, sms });
 
   return {
     config,
@@ -91,7 +94,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     adapter,
     bot,
     sms,
+    digests,
     close: async () => {
+      await digests.close();
       await sms?.close();
       await store.close();
     },

@@ -59,6 +59,17 @@ export const configSchema = z
     SMS_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     SMS_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
 
+    /** on: this server sends ward digests on schedule (one instance at a time, by a lock in the store). */
+    DIGEST_SCHEDULE: z.enum(['on', 'off']).default('off'),
+    /** Digest email by SMTP, e.g. smtps://user:pass@smtp.example.gov.uk:465 */
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' }).optional()),
+    /** The From of digest emails sent by SMTP, e.g. "Rotherham Community Hub <hub@example.gov.uk>". */
+    DIGEST_FROM: optionalString,
+    /** Digest email by GOV.UK Notify instead of SMTP. */
+    NOTIFY_API_KEY: optionalString,
+    NOTIFY_TEMPLATE_ID: optionalString.pipe(z.string().uuid({ message: 'must be the template id (a UUID) from Notify' }).optional()),
+    /** Base URL of the Notify API: only for a local test double. */
+    NOTIFY_API_URL: optionalUrl,
     /** Where ward lookups come from: the profile's postcode table (default) or a postcodes.io server. */
     POSTCODE_LOOKUP: z.enum(['table', 'postcodes.io']).default('table'),
     /** Base URL of postcodes.io, or of the council's own copy of it; default https://api.postcodes.io */
@@ -84,6 +95,15 @@ export const configSchema = z
       if (!env.TWILIO_PHONE_NUMBER && !env.TWILIO_MESSAGING_SERVICE_SID) {
         ctx.addIssue({ code: 'custom', path: ['TWILIO_PHONE_NUMBER'], message: 'or TWILIO_MESSAGING_SERVICE_SID is required to send texts' });
       }
+    }
+    if (env.SMTP_URL && env.NOTIFY_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['NOTIFY_API_KEY'], message: 'cannot be set together with SMTP_URL: choose one way to send digest emails' });
+    }
+    if (env.SMTP_URL && !env.DIGEST_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['DIGEST_FROM'], message: 'is required with SMTP_URL (the From address of digest emails)' });
+    }
+    if (env.NOTIFY_API_KEY && !env.NOTIFY_TEMPLATE_ID) {
+      ctx.addIssue({ code: 'custom', path: ['NOTIFY_TEMPLATE_ID'], message: 'is required with NOTIFY_API_KEY (a template with ((subject)) and ((body)))' });
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({
