@@ -59,6 +59,8 @@ export const configSchema = z
     SMS_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
     SMS_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
 
+    /** Bearer token for the digest admin API until the hub console's staff sessions replace it. */
+    ADMIN_API_TOKEN: optionalString.pipe(z.string().min(32, { message: 'must be at least 32 characters (openssl rand -hex 32)' }).optional()),
     /** on: this server sends ward digests on schedule (one instance at a time, by a lock in the store). */
     DIGEST_SCHEDULE: z.enum(['on', 'off']).default('off'),
     /** Digest email by SMTP, e.g. smtps://user:pass@smtp.example.gov.uk:465 */

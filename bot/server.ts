@@ -9,6 +9,7 @@ import type { App } from './composition';
 import { AppError } from '../services/errors';
 import { incomingActivity } from './activitySchema';
 import { registerSmsRoutes } from './channels/twilio/routes';
+import { registerDigestRoutes } from './routes/digests';
 import { sendError } from './httpErrors';
 
 export interface RunningServer {
@@ -59,6 +60,7 @@ export function buildServer(app: App): Server {
   });
 
   if (app.sms) registerSmsRoutes(server, { sms: app.sms.channel, config: app.sms.routes, store: app.store, clock: app.clock, logger: app.logger });
+  registerDigestRoutes(server, app);
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok' });
