@@ -2,8 +2,10 @@
  * `npm run bench`: each figure is printed against a baseline measured in the same run, on the same machine, so the
  * ratios mean something on any hardware. No benchmark asserts a time; the targets are in ../shared/DESIGN.md.
  *
- * BENCH_SECONDS (default 8) sets how long each load phase runs.
+ * BENCH_SECONDS (default 8) sets how long each load phase runs. BENCH_ONLY=sms or BENCH_ONLY=digests runs one of them;
+ * DIGEST_BENCH_REFERRALS (default 1,000,000) sets the digest benchmark's size.
  */
+import { benchDigests } from './digests';
 import { benchSms } from './sms';
 import { fmt, out, table } from './support';
 
@@ -11,7 +13,33 @@ async function main(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 8);
   out(`community-hub-bot benchmarks (node ${process.version}, ${process.platform}/${process.arch}, ${seconds}s per phase)`);
   out();
+  const only = process.env.BENCH_ONLY;
 
+  if (!only || only === 'sms') await smsBench(seconds);
+  if (!only || only === 'digests') await digestBench(Number(process.env.DIGEST_BENCH_REFERRALS ?? 1_000_000));
+}
+
+async function digestBench(referrals: number): Promise<void> {
+  out(`Ward digests over ${referrals.toLocaleString('en-GB')} referrals, embedded store (seeding in one transaction; the facts table filled by the store's triggers)`);
+  const r = await benchDigests({ referrals });
+  const per = (ms: number) => fmt(ms / r.scanAllMs, 1);
+  out(`seeded in ${fmt(r.seedSeconds)} s`);
+  out(
+    `baselines over the same ${referrals.toLocaleString('en-GB')} referrals: SELECT count(*) ${fmt(r.countAllMs, 2)} ms (SQLite counts b-tree cells), ` +
+      `SELECT sum(urgent) ${fmt(r.scanAllMs, 1)} ms (visits every row once; the ratios below use this)`,
+  );
+  out(
+    table([
+      ['all ward digests (25 + unknown ward, with the period before)', 'first build ms', 'x scan', 'again ms (median of 5)', 'x scan'],
+      ['one week (about 9,600 referrals, and the week before)', fmt(r.weekly.firstMs), per(r.weekly.firstMs), fmt(r.weekly.againMs), per(r.weekly.againMs)],
+      [`every referral in one period (${r.allTime.placed.toLocaleString('en-GB')} ASB reports placed on the first build)`, fmt(r.allTime.firstMs), per(r.allTime.firstMs), fmt(r.allTime.againMs), per(r.allTime.againMs)],
+    ]),
+  );
+  out(`target: all 25 ward digests over 1,000,000 referrals in under 2 s (weekly, again: ${fmt(r.weekly.againMs / 1000, 3)} s; whole million, again: ${fmt(r.allTime.againMs / 1000, 2)} s)`);
+  out();
+}
+
+async function smsBench(seconds: number): Promise<void> {
   out('SMS turns through POST /api/sms (webhook -> bot -> outbox -> Twilio REST stand-in), embedded store');
   const sms = await benchSms({ seconds, rate: 200, residents: 200, concurrency: 32 });
   const echo = sms.find((r) => r.variant === 'echo');

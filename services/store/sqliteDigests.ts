@@ -127,8 +127,15 @@ export const DIGESTS_MIGRATION = `
     places_version TEXT,
     PRIMARY KEY (created_at, referral_id)
   ) WITHOUT ROWID;
-  CREATE INDEX referral_facts_finished ON referral_facts (finished_at, final_status, ward_code, place_ward)
+  CREATE INDEX referral_facts_finished ON referral_facts (finished_at, final_status, ward_code, place_ward, kind, places_version)
     WHERE finished_at IS NOT NULL;
+  -- In the order the counts are grouped, for periods that span much of the table (see tally below).
+  CREATE INDEX referral_facts_grouped ON referral_facts (ward_code, place_ward, kind, needs, asb_type, place, safeguarding, created_at);
+  CREATE INDEX referral_facts_pickups ON referral_facts (ward_code, place_ward, pickup_minutes, created_at, picked_up_at)
+    WHERE picked_up_at IS NOT NULL;
+  CREATE INDEX referral_facts_outcomes ON referral_facts (ward_code, place_ward, final_status, finished_at)
+    WHERE finished_at IS NOT NULL;
+  CREATE INDEX referral_facts_unplaced ON referral_facts (kind, places_version);
 
   CREATE TRIGGER referral_facts_on_insert AFTER INSERT ON referrals BEGIN
     INSERT INTO referral_facts (created_at, referral_id, ward_code, kind, safeguarding, needs, asb_type,
@@ -369,7 +376,8 @@ export class SqliteLockRepository implements LockRepository {
 // ---- counts --------------------------------------------------------------------------------------------------------
 
 interface RaisedRow {
-  w: string | null;
+  ward_code: string | null;
+  place_ward: string | null;
   kind: string;
   needs: number;
   asb_type: string | null;
@@ -377,36 +385,92 @@ interface RaisedRow {
   safeguarding: number;
   n: number;
 }
+type WardColumns = { ward_code: string | null; place_ward: string | null };
+type PickupRow = WardColumns & { m: number; n: number };
+type OutcomeRow = WardColumns & { s: string; n: number };
+interface UnplacedRow {
+  referral_id: string;
+  ward_code: string | null;
+  location: unknown;
+  postcode: unknown;
+}
 
+/** A period holding more than this share of all referrals is counted by walking the grouping indexes. */
+const WIDE_PERIOD_SHARE = 0.05;
+/** The table's size only steers the choice of plan, so a recent count will do. */
+const TOTAL_COUNT_TTL_MS = 60_000;
+
+/**
+ * Counts by GROUP BY. SQLite groups by sorting, so two plans: a short period (a week among years of referrals) scans
+ * its slice of the table, in created_at order, and sorts those few rows; a period spanning much of the table walks
+ * an index already in group order instead, which needs no sort and reads only the index. Which is cheaper depends
+ * on the share of rows in the period, so that is measured first (a count over the slice, which the short plan pays
+ * anyway, and which stops counting at the threshold).
+ */
 export class SqliteDigestStatsRepository implements DigestStatsRepository {
-  private readonly raised: Database.Statement<[string, string], RaisedRow>;
-  private readonly pickups: Database.Statement<[string, string, string], { w: string | null; m: number; n: number }>;
-  private readonly finished: Database.Statement<[string, string], { w: string | null; s: string; n: number }>;
-  private readonly unplaced: Database.Statement<unknown[], { referral_id: string; ward_code: string | null; location: unknown; postcode: unknown }>;
+  private readonly total: Database.Statement<[], { n: number }>;
+  private readonly inRange: Database.Statement<[string, string, number], { n: number }>;
+  private readonly raised: Record<'narrow' | 'wide', Database.Statement<[string, string], RaisedRow>>;
+  private readonly pickups: Record<'narrow' | 'wide', Database.Statement<[string, string, string], PickupRow>>;
+  private readonly outcomes: Record<'narrow' | 'wide', Database.Statement<[string, string], OutcomeRow>>;
+  private readonly unplaced: Record<'narrow' | 'wide', Database.Statement<[{ start: string; end: string; version: string; limit: number }], UnplacedRow>>;
+  private totalCount: { n: number; at: number } | null = null;
   private readonly place: Database.Statement<[string, string | null, string, string]>;
   private readonly placeMany: Database.Transaction<(version: string, places: PlaceAssignment[]) => void>;
 
   constructor(db: Database.Database) {
-    // Each is a range scan of the table's own key order; grouping happens as the rows stream past.
-    this.raised = db.prepare(`
-      SELECT coalesce(ward_code, place_ward) AS w, kind, needs, asb_type, place, safeguarding, count(*) AS n
-      FROM referral_facts WHERE created_at >= ? AND created_at < ?
-      GROUP BY w, kind, needs, asb_type, place, safeguarding`);
-    this.pickups = db.prepare(`
-      SELECT coalesce(ward_code, place_ward) AS w, pickup_minutes AS m, count(*) AS n
-      FROM referral_facts WHERE created_at >= ? AND created_at < ? AND picked_up_at < ?
-      GROUP BY w, m ORDER BY w, m`);
-    this.finished = db.prepare(`
-      SELECT coalesce(ward_code, place_ward) AS w, final_status AS s, count(*) AS n
-      FROM referral_facts WHERE finished_at >= ? AND finished_at < ?
-      GROUP BY w, s`);
-    this.unplaced = db.prepare(`
+    this.total = db.prepare('SELECT count(*) AS n FROM referral_facts');
+    // Counts only up to the limit: all the choice of plan needs to know is whether the period is past it.
+    this.inRange = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM referral_facts WHERE created_at >= ? AND created_at < ? LIMIT ?)');
+    const raisedSql = (from: string) => `
+      SELECT ward_code, place_ward, kind, needs, asb_type, place, safeguarding, count(*) AS n
+      FROM ${from} WHERE created_at >= ? AND created_at < ?
+      GROUP BY ward_code, place_ward, kind, needs, asb_type, place, safeguarding`;
+    const pickupsSql = (from: string) => `
+      SELECT ward_code, place_ward, pickup_minutes AS m, count(*) AS n
+      FROM ${from} WHERE created_at >= ? AND created_at < ? AND picked_up_at IS NOT NULL AND picked_up_at < ?
+      GROUP BY ward_code, place_ward, pickup_minutes`;
+    const outcomesSql = (from: string) => `
+      SELECT ward_code, place_ward, final_status AS s, count(*) AS n
+      FROM ${from} WHERE finished_at >= ? AND finished_at < ?
+      GROUP BY ward_code, place_ward, final_status`;
+    this.raised = {
+      narrow: db.prepare(raisedSql('referral_facts')),
+      wide: db.prepare(raisedSql('referral_facts INDEXED BY referral_facts_grouped')),
+    };
+    this.pickups = {
+      narrow: db.prepare(pickupsSql('referral_facts')),
+      wide: db.prepare(pickupsSql('referral_facts INDEXED BY referral_facts_pickups')),
+    };
+    this.outcomes = {
+      narrow: db.prepare(outcomesSql('referral_facts INDEXED BY referral_facts_finished')),
+      wide: db.prepare(outcomesSql('referral_facts INDEXED BY referral_facts_outcomes')),
+    };
+    // Reports in the period not placed with this version of the list. A short period is found from its own slice
+    // (raised in it, by the table's key; finished in it, by the finishing index), whatever the rest of the table
+    // holds. A wide one is found through the version index, in three ranges (no version, an older one, a newer
+    // one) rather than "<>", so a batch never walks past reports already placed.
+    const unplacedFrom = (from: string, where: string, kind = "f.kind = 'asb'") => `
       SELECT f.referral_id, f.ward_code, json_extract(r.doc, '$.answers.location') AS location,
              json_extract(r.doc, '$.answers.postcode') AS postcode
-      FROM referral_facts AS f JOIN referrals AS r ON r.id = f.referral_id
-      WHERE ((f.created_at >= @start AND f.created_at < @end) OR (f.finished_at >= @start AND f.finished_at < @end))
-        AND f.kind = 'asb' AND (f.places_version IS NULL OR f.places_version <> @version)
-      LIMIT @limit`);
+      FROM ${from} JOIN referrals AS r ON r.id = f.referral_id
+      WHERE ${kind} AND ${where}`;
+    const stale = '(f.places_version IS NULL OR f.places_version <> @version)';
+    const raisedIn = '(f.created_at >= @start AND f.created_at < @end)';
+    const finishedIn = '(f.finished_at >= @start AND f.finished_at < @end)';
+    this.unplaced = {
+      narrow: db.prepare(
+        // "+f.kind": left to itself the planner walks every ASB report in the (kind, version) index instead.
+        `${unplacedFrom('referral_facts AS f', `${raisedIn} AND ${stale}`, "+f.kind = 'asb'")}
+         UNION ALL ${unplacedFrom('referral_facts AS f INDEXED BY referral_facts_finished', `${finishedIn} AND NOT ${raisedIn} AND ${stale}`)}
+         LIMIT @limit`,
+      ),
+      wide: db.prepare(
+        ['f.places_version IS NULL', 'f.places_version < @version', 'f.places_version > @version']
+          .map((version) => unplacedFrom('referral_facts AS f INDEXED BY referral_facts_unplaced', `${version} AND (${raisedIn} OR ${finishedIn})`))
+          .join(' UNION ALL ') + ' LIMIT @limit',
+      ),
+    };
     this.place = db.prepare('UPDATE referral_facts SET place = ?, place_ward = ?, places_version = ? WHERE referral_id = ?');
     this.placeMany = db.transaction((version: string, places: PlaceAssignment[]) => {
       for (const p of places) this.place.run(p.place, p.placeWard, version, p.referralId);
@@ -414,8 +478,11 @@ export class SqliteDigestStatsRepository implements DigestStatsRepository {
   }
 
   async tally(period: { start: string; end: string }): Promise<WardTally[]> {
+    const { start, end } = period;
+    const plan = this.planFor(period);
     const tallies = new Map<string | null, WardTally>();
-    const forWard = (w: string | null): WardTally => {
+    const forWard = (row: WardColumns): WardTally => {
+      const w = row.ward_code ?? row.place_ward;
       let t = tallies.get(w);
       if (!t) {
         t = emptyTally(w);
@@ -423,8 +490,8 @@ export class SqliteDigestStatsRepository implements DigestStatsRepository {
       }
       return t;
     };
-    for (const row of this.raised.all(period.start, period.end)) {
-      const t = forWard(row.w);
+    for (const row of this.raised[plan].all(start, end)) {
+      const t = forWard(row);
       if (!isKind(row.kind)) continue;
       t.raised[row.kind] += row.n;
       if (row.safeguarding) t.safeguarding += row.n;
@@ -435,15 +502,23 @@ export class SqliteDigestStatsRepository implements DigestStatsRepository {
         t.asbPlaces[place] = (t.asbPlaces[place] ?? 0) + row.n;
       }
     }
-    for (const row of this.pickups.all(period.start, period.end, period.end)) forWard(row.w).pickupMinutes.push([row.m, row.n]);
-    for (const row of this.finished.all(period.start, period.end)) {
-      if ((FINAL_STATUSES as readonly string[]).includes(row.s)) forWard(row.w).finished[row.s as FinalStatus] += row.n;
+    const pickups = new Map<WardTally, Map<number, number>>();
+    for (const row of this.pickups[plan].all(start, end, end)) {
+      const t = forWard(row);
+      const byMinutes = pickups.get(t) ?? new Map<number, number>();
+      byMinutes.set(row.m, (byMinutes.get(row.m) ?? 0) + row.n);
+      pickups.set(t, byMinutes);
+    }
+    for (const [t, byMinutes] of pickups) t.pickupMinutes = [...byMinutes].sort((a, b) => a[0] - b[0]);
+    for (const row of this.outcomes[plan].all(start, end)) {
+      if ((FINAL_STATUSES as readonly string[]).includes(row.s)) forWard(row).finished[row.s as FinalStatus] += row.n;
     }
     return [...tallies.values()];
   }
 
   async unplacedAsb(period: { start: string; end: string }, version: string, limit: number): Promise<UnplacedAsb[]> {
-    return this.unplaced.all({ start: period.start, end: period.end, version, limit: checkedLimit(limit) }).map((row) => ({
+    const query = this.unplaced[this.planFor(period)];
+    return query.all({ start: period.start, end: period.end, version, limit: checkedLimit(limit) }).map((row) => ({
       referralId: row.referral_id,
       wardCode: row.ward_code,
       location: typeof row.location === 'string' ? row.location : '',
@@ -453,6 +528,13 @@ export class SqliteDigestStatsRepository implements DigestStatsRepository {
 
   async setPlaces(version: string, places: PlaceAssignment[]): Promise<void> {
     this.placeMany(version, places);
+  }
+
+  private planFor(period: { start: string; end: string }): 'narrow' | 'wide' {
+    const now = performance.now();
+    if (this.totalCount === null || now - this.totalCount.at > TOTAL_COUNT_TTL_MS) this.totalCount = { n: this.total.get()?.n ?? 0, at: now };
+    const threshold = Math.floor(this.totalCount.n * WIDE_PERIOD_SHARE);
+    return (this.inRange.get(period.start, period.end, threshold + 1)?.n ?? 0) > threshold ? 'wide' : 'narrow';
   }
 }
 
