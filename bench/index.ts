@@ -6,13 +6,16 @@
  *   npm run bench               # all
  *   npm run bench -- sms claims # some
  *   BENCH_SECONDS=8             # length of each load phase of the SMS benchmark
+ *   DIGEST_BENCH_REFERRALS=1000000  # size of the digest benchmark
  */
 import { benchClaims } from './claim';
+import { runDigestBench } from './digests';
 import { runSmsBench } from './sms';
 
 const BENCHMARKS: [name: string, run: () => Promise<void>][] = [
   ['sms', runSmsBench],
   ['claims', benchClaims],
+  ['digests', runDigestBench],
 ];
 
 async function main(): Promise<void> {

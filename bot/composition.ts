@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../services/clock';
 import { loadCouncilProfile } from '../services/council/loadProfile';
 import { HubEvents } from '../services/hub/events';
 import { NotConfiguredMessenger, type ResidentMessenger } from '../services/hub/residentMessenger';
+import { withPostcodeLookup } from '../services/council/postcodesIo';
 import type { CouncilProfile } from '../services/council/types';
 import { createLanguageServices, type LanguageServices } from '../services/language';
 import { withCorrelation } from '../services/correlation';
@@ -31,6 +32,7 @@ import type { Store } from '../services/store/types';
 import { SmsResidentMessenger } from './channels/twilio/residentMessenger';
 import { createSmsSetup, type SmsSetup } from './channels/twilio/setup';
 import type { Config } from './config';
+import { createDigestSetup, type DigestSetup } from './digestSetup';
 import { hashSecret } from './localSecrets';
 import { ResidentBot } from './residentBot';
 import { StoreStorage } from './storeStorage';
@@ -61,6 +63,7 @@ export interface App {
   recordDigestFailure(): void;
   /** Erases or anonymises personal data past the council's retention periods (npm run retention, RETENTION_SCHEDULE). */
   retention: RetentionJob;
+  digests: DigestSetup;
   close(): Promise<void>;
 }
 
@@ -77,7 +80,7 @@ export interface AppOverrides {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
   const clock = overrides.clock ?? systemClock;
-  const profile = overrides.profile ?? loadCouncilProfile(config.COUNCIL);
+  const profile = overrides.profile ?? withPostcodeLookup(loadCouncilProfile(config.COUNCIL), config);
   const store =
     overrides.store ??
     (await openStore({
@@ -152,6 +155,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const stopRetention = config.RETENTION_SCHEDULE === 'on' ? scheduleRetention(retention, logger) : () => undefined;
   const residentMessenger =
     overrides.residentMessenger ?? (sms ? new SmsResidentMessenger(sms.channel) : new NotConfiguredMessenger());
+  const digests = createDigestSetup({ config, store, profile, clock, logger, sms });
 
   return {
     config,
@@ -167,8 +171,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     bot,
     sms,
     retention,
+    digests,
     close: async () => {
       stopRetention();
+      await digests.close();
       await sms?.close();
       await store.close();
     },

@@ -92,6 +92,24 @@ export const configSchema = z
     /** on: run the retention job (services/retention.ts) inside the server, daily. off: run `npm run retention` from cron. */
     RETENTION_SCHEDULE: z.enum(['on', 'off']).default('off'),
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
+    /** Bearer token for the digest admin API until the hub console's staff sessions replace it. */
+    ADMIN_API_TOKEN: optionalString.pipe(z.string().min(32, { message: 'must be at least 32 characters (openssl rand -hex 32)' }).optional()),
+    /** on: this server sends ward digests on schedule (one instance at a time, by a lock in the store). */
+    DIGEST_SCHEDULE: z.enum(['on', 'off']).default('off'),
+    /** Digest email by SMTP, e.g. smtps://user:pass@smtp.example.gov.uk:465 */
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' }).optional()),
+    /** The From of digest emails sent by SMTP, e.g. "Rotherham Community Hub <hub@example.gov.uk>". */
+    DIGEST_FROM: optionalString,
+    /** Digest email by GOV.UK Notify instead of SMTP. */
+    NOTIFY_API_KEY: optionalString,
+    NOTIFY_TEMPLATE_ID: optionalString.pipe(z.string().uuid({ message: 'must be the template id (a UUID) from Notify' }).optional()),
+    /** Base URL of the Notify API: only for a local test double. */
+    NOTIFY_API_URL: optionalUrl,
+    /** Where ward lookups come from: the profile's postcode table (default) or a postcodes.io server. */
+    POSTCODE_LOOKUP: z.enum(['table', 'postcodes.io']).default('table'),
+    /** Base URL of postcodes.io, or of the council's own copy of it; default https://api.postcodes.io */
+    POSTCODES_IO_URL: optionalUrl,
+    POSTCODES_IO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -137,6 +155,15 @@ export const configSchema = z
     if (Boolean(env.AZURE_LANGUAGE_ENDPOINT) !== Boolean(env.AZURE_LANGUAGE_KEY)) {
       const missing = env.AZURE_LANGUAGE_ENDPOINT ? 'AZURE_LANGUAGE_KEY' : 'AZURE_LANGUAGE_ENDPOINT';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'is required to use Azure AI Language (set both AZURE_LANGUAGE_ENDPOINT and AZURE_LANGUAGE_KEY, or neither)' });
+    }
+    if (env.SMTP_URL && env.NOTIFY_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['NOTIFY_API_KEY'], message: 'cannot be set together with SMTP_URL: choose one way to send digest emails' });
+    }
+    if (env.SMTP_URL && !env.DIGEST_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['DIGEST_FROM'], message: 'is required with SMTP_URL (the From address of digest emails)' });
+    }
+    if (env.NOTIFY_API_KEY && !env.NOTIFY_TEMPLATE_ID) {
+      ctx.addIssue({ code: 'custom', path: ['NOTIFY_TEMPLATE_ID'], message: 'is required with NOTIFY_API_KEY (a template with ((subject)) and ((body)))' });
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({

@@ -10,6 +10,7 @@ import { withCorrelationId } from '../services/correlation';
 import { AppError } from '../services/errors';
 import { incomingActivity } from './activitySchema';
 import { registerSmsRoutes } from './channels/twilio/routes';
+import { registerDigestRoutes } from './routes/digests';
 import { sendError } from './httpErrors';
 import { registerWebChat } from './webchat/routes';
 import { registerHub } from './routes/hub';
@@ -69,6 +70,7 @@ export function buildServer(app: App): Server {
   });
 
   if (app.sms) registerSmsRoutes(server, { sms: app.sms.channel, config: app.sms.routes, store: app.store, clock: app.clock, logger: app.logger });
+  registerDigestRoutes(server, app);
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok' });

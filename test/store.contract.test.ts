@@ -17,6 +17,7 @@ import { SQLITE_FILE_NAME, SqliteStore } from '../services/store/sqliteStore';
 import { DuplicateReferenceError, EtagConflictError, type AuditEntry, type Store } from '../services/store/types';
 import { hubStoreContract } from './support/hubStoreContract';
 import { retentionStoreContract } from './support/retentionStoreContract';
+import { digestContract } from './support/digestContract';
 import { FIXED_TIME, makeReferral, numbered } from './support/referralFactory';
 
 /** Fresh, empty storage for one test; `open` may be called again to reopen the same storage. */
@@ -403,6 +404,8 @@ function storeContract(newHarness: () => StoreHarness): void {
   // ---- staff console (issue 5) ----
   hubStoreContract(() => store);
   retentionStoreContract(() => store, clock);
+
+  digestContract(() => store);
 
   describe('durability', () => {
     it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { normalisePostcode } from './postcode';
-import type { PostcodeLookup, Ward } from './types';
+import type { PostcodeLookup, Ward, WardMatch } from './types';
 
 /** A CSV file that cannot be read as a table; `line` is 1-based, counting the header. */
 export class CsvFormatError extends Error {
@@ -155,7 +155,7 @@ export interface PostcodeTableStats {
 
 /** A postcode-to-ward lookup held in memory. Council tables are a few thousand rows, so a Map is plenty. */
 export class TablePostcodeLookup implements PostcodeLookup {
-  private readonly byPostcode = new Map<string, Ward>();
+  private readonly byPostcode = new Map<string, WardMatch>();
   readonly stats: PostcodeTableStats;
 
   /**
@@ -166,7 +166,7 @@ export class TablePostcodeLookup implements PostcodeLookup {
    *   two different wards: the table cannot be trusted then.
    */
   constructor(
-    rows: Iterable<{ postcode: string; wardCode: string; line?: number }>,
+    rows: Iterable<{ postcode: string; wardCode: string; line?: number; origin?: 'postcode-table' | 'onspd' }>,
     wards: readonly Ward[],
     source?: string,
   ) {
@@ -190,15 +190,16 @@ export class TablePostcodeLookup implements PostcodeLookup {
         if (source !== undefined && row.line !== undefined) throw new CsvFormatError(source, row.line, problem);
         throw new Error(problem);
       }
-      this.byPostcode.set(postcode, ward);
+      // No source means 'postcode-table', so a hand-made table's answers stay plain wards.
+      this.byPostcode.set(postcode, row.origin === 'onspd' ? { ...ward, source: 'onspd' } : ward);
     }
     stats.loaded = this.byPostcode.size;
     this.stats = stats;
   }
 
   /**
-   * Reads a `postcode,ward_code` CSV. Format errors throw {@link CsvFormatError}; a postcode given two wards
-   * throws a CsvFormatError naming the line.
+   * Reads a `postcode,ward_code[,source]` CSV (`source` "onspd" for rows `npm run import:postcodes` wrote). Format
+   * errors throw {@link CsvFormatError}; a postcode given two wards throws a CsvFormatError naming the line.
    */
   static fromCsvFile(file: string, wards: readonly Ward[], displayName: string = file): TablePostcodeLookup {
     return TablePostcodeLookup.fromCsv(readFileSync(file, 'utf8'), wards, displayName);
@@ -207,16 +208,23 @@ export class TablePostcodeLookup implements PostcodeLookup {
   /** As {@link fromCsvFile}, from text already read. */
   static fromCsv(text: string, wards: readonly Ward[], displayName: string): TablePostcodeLookup {
     const records = parseCsv(text, displayName, ['postcode', 'ward_code']);
-    const rows = records.map((r) => ({
-      postcode: r.values['postcode'] ?? '',
-      wardCode: r.values['ward_code'] ?? '',
-      line: r.line,
-    }));
+    const rows = records.map((r) => {
+      const origin = (r.values['source'] ?? '').trim();
+      if (origin !== '' && origin !== 'onspd' && origin !== 'postcode-table') {
+        throw new CsvFormatError(displayName, r.line, `source "${origin}" must be empty, "onspd" or "postcode-table"`);
+      }
+      return {
+        postcode: r.values['postcode'] ?? '',
+        wardCode: r.values['ward_code'] ?? '',
+        line: r.line,
+        origin: origin === 'onspd' ? ('onspd' as const) : ('postcode-table' as const),
+      };
+    });
     return new TablePostcodeLookup(rows, wards, displayName);
   }
 
   /** The ward for a postcode in any common format; null when the table does not know it or it is not a postcode. */
-  async wardFor(postcode: string): Promise<Ward | null> {
+  async wardFor(postcode: string): Promise<WardMatch | null> {
     const normalised = normalisePostcode(postcode);
     if (normalised === null) return null;
     return this.byPostcode.get(normalised) ?? null;

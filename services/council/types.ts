@@ -49,9 +49,17 @@ export interface DirectoryService {
   wardCodes: string[];
 }
 
+/** Where a referral's ward came from, as recorded on the referral. */
+export type WardSource = 'postcode-table' | 'postcodes.io' | 'onspd';
+
+/** A ward found for a postcode, and where the answer came from ('postcode-table' when not said). */
+export interface WardMatch extends Ward {
+  source?: WardSource;
+}
+
 export interface PostcodeLookup {
   /** The ward for a normalised postcode (e.g. "S60 1AE"), or null when the table does not know it. */
-  wardFor(postcode: string): Promise<Ward | null>;
+  wardFor(postcode: string): Promise<WardMatch | null>;
 }
 
 export interface CouncilProfile {

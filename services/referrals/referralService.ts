@@ -133,7 +133,7 @@ export class ReferralService {
     if (!postcode) return { code: null, name: null, source: 'unknown' };
     try {
       const ward = await this.deps.profile.postcodes.wardFor(postcode);
-      return ward ? { code: ward.code, name: ward.name, source: 'postcode-table' } : { code: null, name: null, source: 'unknown' };
+      return ward ? { code: ward.code, name: ward.name, source: ward.source ?? 'postcode-table' } : { code: null, name: null, source: 'unknown' };
     } catch (err) {
       // A lookup outage must not lose the referral: staff can set the ward by hand.
       this.deps.logger.warn({ errType: (err as Error).name }, 'ward lookup failed; saving with the ward unknown');

@@ -14,6 +14,7 @@ import { referral as referralSchema, type Referral } from '../referrals/model';
 import { ensureSmsIndexes, MongoSmsRepository } from './mongoSms';
 import { MongoReferralQueue, ensureQueueIndexes } from './mongo/referralQueue';
 import { MongoSessionRepository, MongoStaffRepository, ensureStaffIndexes, type SessionDoc, type StaffDoc } from './mongo/staffRepo';
+import * as digests from './mongoDigests';
 import {
   DuplicateReferenceError,
   EtagConflictError,
@@ -22,6 +23,10 @@ import {
   type AuditEntry,
   type AuditRepository,
   type BotStateRepository,
+  type DigestLedgerRepository,
+  type DigestStatsRepository,
+  type DigestSubscriptionRepository,
+  type LockRepository,
   type ReferralFilter,
   type ReferralRepository,
   type SmsRepository,
@@ -76,6 +81,10 @@ export class MongoStore implements Store {
   // ---- staff console (issue 5): mongo/staffRepo.ts ----
   readonly staff: StaffRepository;
   readonly sessions: SessionRepository;
+  readonly digestSubscriptions: DigestSubscriptionRepository;
+  readonly digestLedger: DigestLedgerRepository;
+  readonly digestStats: DigestStatsRepository;
+  readonly locks: LockRepository;
 
   private constructor(private readonly client: MongoClient, private readonly db: Db, clock: Clock) {
     this.referrals = new MongoReferralRepository(db.collection<ReferralDoc>('referrals'));
@@ -84,6 +93,10 @@ export class MongoStore implements Store {
     this.sms = new MongoSmsRepository(db);
     this.staff = new MongoStaffRepository(db.collection<StaffDoc>('staff'));
     this.sessions = new MongoSessionRepository(db.collection<SessionDoc>('staffSessions'));
+    this.digestSubscriptions = new digests.MongoDigestSubscriptionRepository(db);
+    this.digestLedger = new digests.MongoDigestLedgerRepository(db);
+    this.digestStats = new digests.MongoDigestStatsRepository(db);
+    this.locks = new digests.MongoLockRepository(db);
   }
 
   /**
@@ -131,6 +144,7 @@ async function ensureIndexes(db: Db): Promise<void> {
   // ---- staff console (issue 5) ----
   await ensureQueueIndexes(db.collection<ReferralDoc>('referrals'));
   await ensureStaffIndexes(db);
+  await digests.ensureDigestIndexes(db);
 }
 
 /** Throws on a limit MongoDB would misread: it takes 0 as "no limit" and a negative number as a batch size. */

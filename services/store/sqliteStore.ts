@@ -20,6 +20,7 @@ import { SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
 import { migrateHub } from './sqlite/hubSchema';
 import { SqliteReferralQueue } from './sqlite/referralQueue';
 import { SqliteSessionRepository, SqliteStaffRepository } from './sqlite/staffRepo';
+import * as digests from './sqliteDigests';
 import {
   DuplicateReferenceError,
   EtagConflictError,
@@ -28,6 +29,10 @@ import {
   type AuditEntry,
   type AuditRepository,
   type BotStateRepository,
+  type DigestLedgerRepository,
+  type DigestStatsRepository,
+  type DigestSubscriptionRepository,
+  type LockRepository,
   type ReferralFilter,
   type ReferralRepository,
   type SmsRepository,
@@ -81,6 +86,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_action ON audit (action, seq);
   `,
   SMS_MIGRATION,
+  digests.DIGESTS_MIGRATION,
 ];
 
 export interface SqliteStoreOptions {
@@ -97,6 +103,10 @@ export class SqliteStore implements Store {
   // ---- staff console (issue 5): sqlite/staffRepo.ts ----
   readonly staff: StaffRepository;
   readonly sessions: SessionRepository;
+  readonly digestSubscriptions: DigestSubscriptionRepository;
+  readonly digestLedger: DigestLedgerRepository;
+  readonly digestStats: DigestStatsRepository;
+  readonly locks: LockRepository;
   private readonly pingStatement: Database.Statement<[]>;
 
   private constructor(private readonly db: Db, clock: Clock) {
@@ -106,6 +116,10 @@ export class SqliteStore implements Store {
     this.sms = new SqliteSmsRepository(db);
     this.staff = new SqliteStaffRepository(db);
     this.sessions = new SqliteSessionRepository(db);
+    this.digestSubscriptions = new digests.SqliteDigestSubscriptionRepository(db);
+    this.digestLedger = new digests.SqliteDigestLedgerRepository(db);
+    this.digestStats = new digests.SqliteDigestStatsRepository(db);
+    this.locks = new digests.SqliteLockRepository(db);
     this.pingStatement = db.prepare<[]>('SELECT 1');
   }
 

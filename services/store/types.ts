@@ -8,6 +8,9 @@
 import type { Referral, ReferralKind, ReferralStatus } from '../referrals/model';
 import type { ReferralQueueOperations, SessionRepository, StaffRepository } from './hubTypes';
 import type { RetentionBotStateOperations, RetentionReferralOperations, RetentionSmsOperations } from './retentionTypes';
+import type { DigestLedgerRepository, DigestStatsRepository, DigestSubscriptionRepository, LockRepository } from './digestTypes';
+
+export type * from './digestTypes';
 
 export interface ReferralFilter {
   status?: ReferralStatus[];
@@ -75,6 +78,10 @@ export interface Store {
   // ---- staff console (issue 5): see hubTypes.ts ----
   readonly staff: StaffRepository;
   readonly sessions: SessionRepository;
+  readonly digestSubscriptions: DigestSubscriptionRepository;
+  readonly digestLedger: DigestLedgerRepository;
+  readonly digestStats: DigestStatsRepository;
+  readonly locks: LockRepository;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
