@@ -123,6 +123,26 @@ describe('digest admin API', () => {
     assert.deepEqual(await t.app.store.digestLedger.list(), []);
   });
 
+  it('when DIGEST_SCHEDULE is on, then the server has a schedule that sends what is due; when off, it has none', async () => {
+    assert.equal(t.app.digests.scheduler, null);
+    const on = await startTestApp({ env: { DIGEST_SCHEDULE: 'on', SMTP_URL: smtp.url, DIGEST_FROM: 'hub@example.gov.uk' } });
+    try {
+      // Stop its timer (and wait for the tick it ran at start-up), then tick by hand with the clock where we want it.
+      await on.app.digests.scheduler?.close();
+      on.clock.set('2026-11-01T09:00:00Z');
+      await on.app.store.digestSubscriptions.create({
+        id: 'cllr-a', wardCodes: [BOSTON_CASTLE], email: 'a@example.gov.uk', mobile: null, frequency: 'weekly', staffId: null, active: true,
+        createdAt: '2026-11-01T09:00:00.000Z', updatedAt: '2026-11-01T09:00:00.000Z',
+      });
+      on.clock.set('2026-11-23T08:00:00Z');
+      const summary = await on.app.digests.scheduler?.tick();
+      assert.equal(summary?.sent, 1);
+      assert.equal(smtp.received.length, 1);
+    } finally {
+      await on.stop();
+    }
+  });
+
   it('when an admin runs the job and a send fails, then the failure summary shows it with its reason', async () => {
     t.clock.set('2026-11-01T09:00:00Z');
     await api('/subscriptions', { method: 'POST', body: JSON.stringify({ wardCodes: [BOSTON_CASTLE], email: 'a@example.gov.uk' }) });
