@@ -7,15 +7,20 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+export const LOCAL_SECRET_FILE = 'local-secret';
+
 export function hashSecret(configured: string | undefined, dataDir: string): string {
   if (configured) return configured;
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'local-secret');
+  const file = path.join(dataDir, LOCAL_SECRET_FILE);
   try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    const secret = randomBytes(32).toString('hex');
-    fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-    return secret;
+    // Create-if-absent, then always read: two processes starting together on one DATA_DIR (a server and
+    // `npm run digest`, say) end up with the same secret instead of one of them failing on EEXIST.
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  if (secret.length < 32) throw new Error(`${file} does not hold a secret of 32+ characters; delete it to have a new one made`);
+  return secret;
 }
