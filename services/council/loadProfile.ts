@@ -349,7 +349,9 @@ export function loadCouncilProfile(
     safeguarding,
     languages: profile.languages,
     retention: profile.retention,
+    exampleData: profile.exampleData,
     areas,
+    areasAreExamples: profile.areas.exampleData,
     areaLabel: profile.areas.label,
     areaById: (areaIdValue: string) => areas.find((a) => a.id === areaIdValue) ?? null,
     areaOfWard: (code: string) => areaOf.get(code.trim().toUpperCase()) ?? null,
@@ -469,7 +471,8 @@ function readProfileJson(
     serviceLevels: ServiceLevels;
     languages: { useUnreviewedTranslations: boolean };
     retention: RetentionSettings;
-    areas: { label: string; list: { id: string; name: string; wardCodes: string[] }[] };
+    exampleData: boolean;
+    areas: { label: string; exampleData: boolean; list: { id: string; name: string; wardCodes: string[] }[] };
     wording: CouncilWording;
     examples: { postcode?: string | undefined; landline?: string | undefined };
   } | null;
@@ -510,7 +513,8 @@ function readProfileJson(
         smsDays: p.retention.smsDays,
         directLineLogDays: p.retention.directLineLogDays,
       },
-      areas: { label: p.areas?.label ?? 'Area', list: p.areas?.list ?? [] },
+      exampleData: p.exampleData,
+      areas: { label: p.areas?.label ?? 'Area', exampleData: p.areas?.exampleData ?? false, list: p.areas?.list ?? [] },
       // The superRefine above has refused any id that is not a CouncilWordingId.
       wording: p.wording as CouncilWording,
       examples: { postcode: p.examples.postcode, landline: p.examples.landline },

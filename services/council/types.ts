@@ -100,8 +100,12 @@ export interface CouncilProfile {
   languages: LanguageSettings;
   /** profile.json "retention": how long personal data is kept (services/retention.ts). */
   retention: RetentionSettings;
+  /** profile.json "exampleData": true while the hub's contact details are placeholders. */
+  exampleData: boolean;
   /** profile.json "areas": groups of wards; empty when the council does not use any. */
   areas: Area[];
+  /** profile.json "areas.exampleData": true while the grouping is a guess the council has not confirmed. */
+  areasAreExamples: boolean;
   /** What the council calls an area, e.g. "Neighbourhood area" or "Locality" (default "Area"). */
   areaLabel: string;
   areaById(id: string): Area | null;
