@@ -22,6 +22,7 @@ import { AppError } from '../services/errors';
 import type { Referral } from '../services/referrals/model';
 import { councilText, councilWordingDefaults } from '../dialogs/wording';
 import { BotClient } from './support/botClient';
+import { clientWithSession, createStaffFast } from './support/hubClient';
 import { makeReferral, numbered } from './support/referralFactory';
 import { startTestApp, tempDataDir, TEST_NOW, type TestApp } from './support/testApp';
 import { play, referenceIn } from './support/transcript';
@@ -228,6 +229,23 @@ for (const council of COUNCILS) {
         assert.match(rendered.subject, new RegExp(`^${area.title}: community hub digest`));
         assert.match(rendered.text, new RegExp(`It adds up these wards: .*${council.neighbour.name}`));
         assert.doesNotMatch(JSON.stringify(digest), /Test Resident|07700/);
+      });
+
+      it('filters the hub queue by area, in the API and in the console', async () => {
+        await t.app.store.referrals.insertIfAbsent(seeded(3000, 1, { code: 'E05009857', name: 'Central' })[0] as Referral);
+        const lead = await clientWithSession(t.app, t.url, await createStaffFast(t.app, 'hub-lead', 1));
+        const south = t.app.profile.areaById(area.id)?.wardCodes ?? [];
+        const res = await lead.get<{ items: { wardCode: string | null }[]; total: number }>(`/api/hub/referrals?area=${area.id}&pageSize=100`);
+        assert.equal(res.status, 200);
+        assert.ok(res.body.items.length > 0);
+        assert.ok(res.body.items.every((item) => item.wardCode !== null && south.includes(item.wardCode)), JSON.stringify(res.body.items));
+        const all = await lead.get<{ items: { wardCode: string | null }[] }>('/api/hub/referrals?pageSize=100');
+        assert.ok(all.body.items.some((item) => item.wardCode === 'E05009857'), 'the Central referral is in the unfiltered queue');
+        assert.equal((await lead.get(`/api/hub/referrals?area=nowhere`)).status, 400);
+
+        const page = await lead.get<string>(`/hub/queue?area=${area.id}`);
+        assert.match(String(page.body), /<label class="govuk-label" for="filter-area">Neighbourhood area<\/label>/);
+        assert.match(String(page.body), /<option value="south" selected>South<\/option>/);
       });
     }
   });
