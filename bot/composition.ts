@@ -80,7 +80,7 @@ export interface AppOverrides {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL });
   const clock = overrides.clock ?? systemClock;
-  const profile = overrides.profile ?? withPostcodeLookup(loadCouncilProfile(config.COUNCIL), config);
+  const profile = overrides.profile ?? withPostcodeLookup(loadCouncilProfile(config.COUNCIL, { councilsDir: config.COUNCILS_DIR }), config);
   const store =
     overrides.store ??
     (await openStore({

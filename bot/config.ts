@@ -25,6 +25,9 @@ export const configSchema = z
       .string()
       .regex(/^[a-z0-9-]+$/, { message: 'must be the name of a folder under councils/, e.g. rotherham' })
       .default('rotherham'),
+    /** Where the council profile folders are; default the shipped councils/ folder. A council can keep its own
+     * profile outside this repository and point here. */
+    COUNCILS_DIR: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     MICROSOFT_APP_ID: optionalString,

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import type { Clock } from '../services/clock';
-import { DEFAULT_COUNCILS_DIR } from '../services/council/loadProfile';
 import type { CouncilProfile } from '../services/council/types';
 import { createMailer, type Mailer } from '../services/digests/mailer';
 import { PlaceList } from '../services/digests/places';
@@ -36,7 +35,7 @@ export interface DigestSetupDeps {
 
 export function createDigestSetup(deps: DigestSetupDeps): DigestSetup {
   const { config, store, profile, clock, logger, sms } = deps;
-  const places = PlaceList.load(path.join(deps.councilsDir ?? DEFAULT_COUNCILS_DIR, profile.id), profile.wards);
+  const places = PlaceList.load(deps.councilsDir ? path.join(deps.councilsDir, profile.id) : profile.dir, profile.wards);
   const mailer = createMailer(config);
   // Councillors who gave a mobile get a summary through the same outbox as residents' texts, which refuses a
   // number that replied STOP.

@@ -177,7 +177,7 @@ export class AsbDialog extends JourneyDialog {
     const state = step.options;
     if (state.anonymous) delete state.contact;
     else state.contact = step.result as ContactAnswers;
-    return this.promptConsent(step, state.anonymous ? wording.asb.consentAnonymous : wording.consent.prompt);
+    return this.promptConsent(step, state.anonymous ? wording.councilText(this.deps.profile, 'asb.consentAnonymous') : wording.consent.prompt);
   }
 
   private async summaryStep(step: WaterfallStepContext<AsbState>): Promise<DialogTurnResult> {
@@ -199,7 +199,11 @@ export class AsbDialog extends JourneyDialog {
     const state = step.options;
     const contact = state.anonymous || !state.contact ? ({ anonymous: true } as const) : toContactDetails(state.contact);
     const referral = await this.submit(step, this.answers(state), contact);
-    await step.context.sendActivity(wording.asb.nextSteps(referral.reference, this.serviceLevelHours(referral), contact.anonymous));
+    await step.context.sendActivity(wording.asb.nextSteps(
+        referral.reference,
+        wording.councilText(this.deps.profile, 'asb.passedOn', { within: wording.describeHours(this.serviceLevelHours(referral)) }),
+        contact.anonymous,
+      ));
     return step.endDialog({ reference: referral.reference });
   }
 

@@ -74,7 +74,7 @@ export class BefriendingDialog extends JourneyDialog {
 
   private async forWhomStep(step: WaterfallStepContext<BefriendingState>): Promise<DialogTurnResult> {
     if (step.options.forWhom) return step.next({ value: step.options.forWhom });
-    await step.context.sendActivity(wording.befriending.intro);
+    await step.context.sendActivity(wording.councilText(this.deps.profile, 'befriending.intro'));
     return step.prompt(PromptIds.choice, {
       prompt: wording.befriending.forWhomPrompt,
       retryPrompt: wording.befriending.forWhomRetry,
@@ -104,7 +104,7 @@ export class BefriendingDialog extends JourneyDialog {
     const state = step.options;
     state.contact = step.result as ContactAnswers;
     if (state.postcode) return step.next(state.postcode);
-    return step.prompt(PromptIds.postcode, { prompt: wording.postcode.prompt(this.forOther(state)), retryPrompt: wording.postcode.retry });
+    return step.prompt(PromptIds.postcode, { prompt: wording.postcode.prompt(this.forOther(state)), retryPrompt: wording.councilText(this.deps.profile, 'postcode.retry') });
   }
 
   private async interestsStep(step: WaterfallStepContext<BefriendingState>): Promise<DialogTurnResult> {

@@ -48,7 +48,7 @@ export class CallbackDialog extends JourneyDialog {
   private async phoneStep(step: WaterfallStepContext<CallbackState>): Promise<DialogTurnResult> {
     step.options.name = step.result as string;
     if (step.options.phone) return step.next(step.options.phone);
-    return step.prompt(PromptIds.phone, { prompt: wording.contact.phonePrompt(false), retryPrompt: wording.contact.phoneRetry });
+    return step.prompt(PromptIds.phone, { prompt: wording.contact.phonePrompt(false), retryPrompt: wording.councilText(this.deps.profile, 'contact.phoneRetry') });
   }
 
   private async consentStep(step: WaterfallStepContext<CallbackState>): Promise<DialogTurnResult> {

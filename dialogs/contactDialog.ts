@@ -89,7 +89,7 @@ export class ContactDialog extends InterruptibleDialog {
     if (answers.phone) return step.next(answers.phone);
     return method === 'sms'
       ? step.prompt(PromptIds.mobile, { prompt: wording.contact.mobilePrompt(forOther), retryPrompt: wording.contact.mobileRetry })
-      : step.prompt(PromptIds.phone, { prompt: wording.contact.phonePrompt(forOther), retryPrompt: wording.contact.phoneRetry });
+      : step.prompt(PromptIds.phone, { prompt: wording.contact.phonePrompt(forOther), retryPrompt: wording.councilText(this.deps.profile, 'contact.phoneRetry') });
   }
 
   private async bestTimeStep(step: WaterfallStepContext<ContactDialogOptions>): Promise<DialogTurnResult> {

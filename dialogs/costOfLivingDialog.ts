@@ -109,7 +109,7 @@ export class CostOfLivingDialog extends JourneyDialog {
     const state = step.options;
     state.contact = step.result as ContactAnswers;
     if (state.postcode) return step.next(state.postcode);
-    return step.prompt(PromptIds.postcode, { prompt: wording.postcode.prompt(false), retryPrompt: wording.postcode.retry });
+    return step.prompt(PromptIds.postcode, { prompt: wording.postcode.prompt(false), retryPrompt: wording.councilText(this.deps.profile, 'postcode.retry') });
   }
 
   private async notesStep(step: WaterfallStepContext<CostOfLivingState>): Promise<DialogTurnResult> {

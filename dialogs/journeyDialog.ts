@@ -46,8 +46,8 @@ export function channelOf(channelId: string): Channel {
 export abstract class JourneyDialog extends InterruptibleDialog {
   protected async promptConsent(step: WaterfallStepContext<JourneyState>, prompt: string): Promise<DialogTurnResult> {
     if (step.options.consentAt) return step.next(true);
-    const notice = wording.isShortForm(step.context.activity.channelId) ? wording.sms.privacyNotice : wording.consent.privacyNotice;
-    await step.context.sendActivity(notice(this.deps.profile.name));
+    const notice = wording.isShortForm(step.context.activity.channelId) ? 'sms.privacyNotice' : 'consent.privacyNotice';
+    await step.context.sendActivity(wording.councilText(this.deps.profile, notice));
     return step.prompt(PromptIds.confirm, { prompt, retryPrompt: wording.consent.retry });
   }
 

@@ -135,13 +135,13 @@ export class LanguageDialog extends JourneyDialog {
   private async phoneStep(step: WaterfallStepContext<LanguageState>): Promise<DialogTurnResult> {
     step.options.name = step.result as string;
     const w = this.words(step.options);
-    return step.prompt(PromptIds.languagePhone, { prompt: this.say(w, w.phonePrompt), retryPrompt: this.say(w, w.phoneRetry) });
+    return step.prompt(PromptIds.languagePhone, { prompt: this.say(w, w.phonePrompt), retryPrompt: this.say(w, fill(w.phoneRetry, wording.profilePlaceholders(this.deps.profile))) });
   }
 
   private async consentStep(step: WaterfallStepContext<LanguageState>): Promise<DialogTurnResult> {
     step.options.phone = step.result as string;
     const w = this.words(step.options);
-    await step.context.sendActivity(this.say(w, fill(w.privacyNotice, { councilName: this.deps.profile.name })));
+    await step.context.sendActivity(this.say(w, fill(w.privacyNotice, wording.profilePlaceholders(this.deps.profile))));
     return step.prompt(PromptIds.languageChoice, {
       prompt: this.say(w, w.consentPrompt),
       retryPrompt: this.say(w, w.consentRetry),

@@ -80,8 +80,8 @@ export class MainDialog extends InterruptibleDialog {
       if (kind) return step.next({ value: kind, openingText: text });
     }
     if (!step.options.afterCancel) {
-      const welcome = wording.isShortForm(step.context.activity.channelId) ? wording.sms.welcome : wording.general.welcome;
-      await step.context.sendActivity(welcome(this.deps.profile.shortName));
+      const welcome = wording.isShortForm(step.context.activity.channelId) ? 'sms.welcome' : 'general.welcome';
+      await step.context.sendActivity(wording.councilText(this.deps.profile, welcome));
     }
     return step.prompt(PromptIds.menu, {
       prompt: wording.general.menuPrompt,

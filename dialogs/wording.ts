@@ -5,7 +5,8 @@
  * Plain English: short sentences, "we" for the hub, no jargon. Crisis wording is fixed and approved: change it
  * only with the council's safeguarding lead, and bump {@link CRISIS_WORDING_VERSION}.
  */
-import type { DirectoryService, HubContact } from '../services/council/types';
+import type { CouncilProfile, DirectoryService, HubContact } from '../services/council/types';
+import { describeMonths, fillTemplate, type CouncilWordingId } from '../services/council/wording';
 import type { LanguageWording } from './translations';
 import type {
   AsbType,
@@ -72,9 +73,9 @@ export const interpreter: LanguageWording = {
   namePrompt: 'What is your name?',
   nameRetry: 'Sorry, please type a name using letters (up to 100 characters).',
   phonePrompt: 'What phone number should we call you on?',
-  phoneRetry: 'Sorry, that does not look like a UK phone number. Please type it like 07700 900123 or 01709 123456.',
+  phoneRetry: 'Sorry, that does not look like a UK phone number. Please type it like 07700 900123 or {exampleLandline}.',
   privacyNotice:
-    'Privacy: {councilName} will use these details only to arrange the help you asked for. Hub staff will see them. We delete them two years after your request is closed.',
+    'Privacy: {councilName} will use these details only to arrange the help you asked for. Hub staff will see them. We delete them {keepFor} after your request is closed.',
   consentPrompt: 'Do you agree to the hub keeping these details and calling you?',
   yes: 'Yes',
   no: 'No',
@@ -86,9 +87,57 @@ export const interpreter: LanguageWording = {
   done: 'Thank you. Your reference is {reference}. A hub worker will call you back with an interpreter.',
 };
 
+/**
+ * The wording a council may replace in its profile.json `wording` (ids and placeholders: services/council/wording.ts),
+ * in English as shipped. Placeholders are filled from the profile by {@link councilText}, so nothing here names a
+ * council: its name, hub, examples and retention period come from councils/<id>/.
+ */
+export const councilWordingDefaults = {
+  'general.welcome':
+    'Hello, this is the {hubName}. I can help you find someone to talk to, get help with the cost of living, or report anti-social behaviour.',
+  'sms.welcome': '{hubName}. We can find you someone to talk to, help with the cost of living, or take a report of anti-social behaviour.',
+  'befriending.intro': 'We can put you in touch with a friendly volunteer or local groups. I just need to ask a few questions.',
+  'asb.passedOn': 'The hub will pass your report to the community safety team and ward councillors within {within}.',
+  'asb.consentAnonymous': 'Do you agree to the hub keeping this report and sharing it with the community safety team?',
+  'postcode.retry': 'Sorry, that does not look like a UK postcode. Please type it like {examplePostcode}.',
+  'contact.phoneRetry': 'Sorry, that does not look like a UK phone number. Please type it like 07700 900123 or {exampleLandline}.',
+  'consent.privacyNotice': [
+    'Privacy: {councilName} will use these details only to arrange the help you asked for.',
+    'Hub staff will see them, and may share them with a partner organisation if you need their help.',
+    'We keep them for up to {keepFor} after your request is closed, then delete them.',
+    'You can ask to see or delete your details at any time by contacting the hub.',
+  ].join(' '),
+  'sms.privacyNotice':
+    'Privacy: {councilName} uses your details only to arrange this help, shares them only with partners who help you, and deletes them {keepForShort} after your request is closed.',
+} as const satisfies Record<CouncilWordingId, string>;
+
+/** The placeholders every council template can use, from the profile. */
+export function profilePlaceholders(
+  profile: Pick<CouncilProfile, 'name' | 'shortName' | 'hub' | 'examples' | 'retention'>,
+): Record<string, string> {
+  return {
+    hubName: profile.hub.name,
+    hubPhone: profile.hub.phone,
+    hubEmail: profile.hub.email,
+    councilName: profile.name,
+    councilShortName: profile.shortName,
+    examplePostcode: profile.examples.postcode,
+    exampleLandline: profile.examples.landline,
+    keepFor: describeMonths(profile.retention.closedReferralMonths),
+    keepForShort: describeMonths(profile.retention.closedReferralMonths, true),
+  };
+}
+
+/** The council's wording for `id` (its override, or the default), with placeholders filled. */
+export function councilText(
+  profile: Pick<CouncilProfile, 'name' | 'shortName' | 'hub' | 'examples' | 'retention' | 'wording'>,
+  id: CouncilWordingId,
+  values: Readonly<Record<string, string>> = {},
+): string {
+  return fillTemplate(profile.wording[id] ?? councilWordingDefaults[id], { ...profilePlaceholders(profile), ...values });
+}
+
 export const general = {
-  welcome: (councilShortName: string) =>
-    `Hello, this is the ${councilShortName} Community Hub. I can help you find someone to talk to, get help with the cost of living, or report anti-social behaviour.`,
   menuPrompt: 'What would you like help with today?',
   menuRetry: 'Sorry, I did not catch that. Please choose one of the options, or tell me in a few words what you need.',
   menuOptions: {
@@ -140,7 +189,7 @@ export const contact = {
   methodLabels: contactMethodLabels,
   phonePrompt: (forOther: boolean) => (forOther ? 'What is their phone number?' : 'What is your phone number?'),
   mobilePrompt: (forOther: boolean) => (forOther ? 'What is their mobile number?' : 'What is your mobile number?'),
-  phoneRetry: 'Sorry, that does not look like a UK phone number. Please type it like 07700 900123 or 01709 123456.',
+  // phoneRetry: councilText(profile, 'contact.phoneRetry'), with the council's example landline.
   mobileRetry: 'Sorry, that does not look like a UK mobile number. Please type it like 07700 900123.',
   emailPrompt: (forOther: boolean) => (forOther ? 'What is their email address?' : 'What is your email address?'),
   emailRetry: 'Sorry, that does not look like an email address. Please type it like name@example.com.',
@@ -151,17 +200,11 @@ export const contact = {
 
 export const postcode = {
   prompt: (forOther: boolean) => (forOther ? 'What is their postcode?' : 'What is your postcode?'),
-  retry: 'Sorry, that does not look like a UK postcode. Please type it like S60 1AE.',
+  // retry: councilText(profile, 'postcode.retry'), with the council's example postcode.
 } as const;
 
 export const consent = {
-  privacyNotice: (councilName: string) =>
-    [
-      `Privacy: ${councilName} will use these details only to arrange the help you asked for.`,
-      'Hub staff will see them, and may share them with a partner organisation if you need their help.',
-      'We keep them for up to two years after your request is closed, then delete them.',
-      'You can ask to see or delete your details at any time by contacting the hub.',
-    ].join(' '),
+  // privacyNotice: councilText(profile, 'consent.privacyNotice'), with the council's retention period.
   prompt: 'Do you agree to the hub keeping these details and contacting you?',
   promptForOther: 'Do you agree to the hub keeping these details and contacting them?',
   retry: 'Please answer yes or no.',
@@ -179,7 +222,7 @@ export const summary = {
 
 export const befriending = {
   journeyName: 'asking for someone to talk to (befriending)',
-  intro: 'We can put you in touch with a friendly volunteer or local groups. I just need to ask a few questions.',
+  // intro: councilText(profile, 'befriending.intro').
   forWhomPrompt: 'Is this for you, or for someone else?',
   forWhomOptions: { self: 'For me', 'someone-else': 'For someone else' },
   forWhomRetry: 'Please choose "For me" or "For someone else".',
@@ -272,11 +315,12 @@ export const asb = {
   anonymousPrompt: 'Would you like to report this anonymously, or give your contact details so the hub can update you?',
   anonymousOptions: { anonymous: 'Report anonymously', contact: 'Give my contact details' },
   anonymousRetry: 'Please choose "Report anonymously" or "Give my contact details".',
-  consentAnonymous: 'Do you agree to the hub keeping this report and sharing it with the community safety team?',
-  nextSteps: (reference: string, withinHours: number, anonymous: boolean) =>
+  // consentAnonymous: councilText(profile, 'asb.consentAnonymous').
+  /** `passedOn`: councilText(profile, 'asb.passedOn', { within }). */
+  nextSteps: (reference: string, passedOn: string, anonymous: boolean) =>
     [
       `Thank you. Your reference is ${reference}.`,
-      `The hub will pass your report to the community safety team and ward councillors within ${describeHours(withinHours)}.`,
+      passedOn,
       anonymous ? 'As you reported anonymously, we will not contact you about it.' : 'We will let you know what happens.',
       'For police matters that are not an emergency, call 101. If anyone is in danger, call 999.',
     ].join('\n'),
@@ -330,10 +374,7 @@ export const sms = {
   optedIn: (hub: HubContact) => `You will get texts from ${hub.name} again. Send us a message to start, or reply STOP to stop.`,
   slowDown: 'You have sent a lot of messages in a short time. Please wait a few minutes, or call the hub.',
   noPictures: 'Sorry, we cannot use pictures or files sent by text. Please describe it in words instead.',
-  privacyNotice: (councilName: string) =>
-    `Privacy: ${councilName} uses your details only to arrange this help, shares them only with partners who help you, and deletes them 2 years after your request is closed.`,
-  welcome: (councilShortName: string) =>
-    `${councilShortName} Community Hub. We can find you someone to talk to, help with the cost of living, or take a report of anti-social behaviour.`,
+  // privacyNotice and welcome: councilText(profile, 'sms.privacyNotice' | 'sms.welcome').
   describeService: (service: DirectoryService) => [service.name, service.phone ? `call ${service.phone}` : service.url].filter(Boolean).join(': '),
 } as const;
 

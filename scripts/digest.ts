@@ -4,6 +4,8 @@
  *   npm run digest -- --ward E05012996 [--from 2026-11-16 --to 2026-11-22] [--preview digest.html] [--format html|text|sms|json]
  *       builds one digest (ward code, or "unknown") without sending it: to a file with --preview (format from the
  *       file's extension unless --format says), to the terminal otherwise. Default period: last complete week.
+ *   npm run digest -- --area north [--from … --to …] [--preview FILE] [--format …]
+ *       the same for an area from the council profile's `areas` (its wards added up, e.g. for a neighbourhood manager).
  *   npm run digest -- --ward E05012996 --from … --to … --send
  *       sends that digest to the ward's subscribers, through the ledger (never twice).
  *   npm run digest -- --due
@@ -43,6 +45,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       ward: { type: 'string', multiple: true },
+      area: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       preview: { type: 'string' },
@@ -74,6 +77,7 @@ async function main(): Promise<number> {
 
 type Values = {
   ward?: string[] | undefined;
+  area?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
   preview?: string | undefined;
@@ -133,18 +137,21 @@ async function run(app: App, verb: Verb | null, values: Values, positionals: str
   }
 
   const ward = values.ward?.[0];
-  if (!ward) {
+  if (!ward && !values.area) {
     out(USAGE);
     return 2;
   }
-  const code = ward.toLowerCase() === UNKNOWN_WARD ? UNKNOWN_WARD : ward.toUpperCase();
+  if (ward && values.area) throw new AppError('invalid-input', 'Give --ward or --area, not both.');
+  const code = !ward ? '' : ward.toLowerCase() === UNKNOWN_WARD ? UNKNOWN_WARD : ward.toUpperCase();
   const period = periodOf(values, app.clock.now());
   if (values.send) {
+    // Subscriptions are to wards; an area digest is for previews and for passing on by hand.
+    if (values.area) throw new AppError('invalid-input', '--send works with --ward only: councillors subscribe to wards.');
     const summary = await app.digests.service.sendForWard(code, period);
     out(`${code}, ${period.firstDay} to ${period.lastDay}: ${summary.sent} sent, ${summary.failed} failed (will retry), ${summary.abandoned} given up, ${summary.skipped} already sent.`);
     return summary.failed + summary.abandoned > 0 ? 1 : 0;
   }
-  const digest = await app.digests.service.build(code, period);
+  const digest = values.area ? await app.digests.service.buildArea(values.area, period) : await app.digests.service.build(code, period);
   const rendered = app.digests.service.render(digest);
   const format = values.format ?? (values.preview ? formatFromExtension(values.preview) : 'text');
   const body = format === 'html' ? rendered.html : format === 'sms' ? `${rendered.sms}\n` : format === 'json' ? `${JSON.stringify(digest, null, 2)}\n` : rendered.text;
@@ -175,6 +182,7 @@ function periodOf(values: Values, now: Date): DigestPeriod {
 
 const USAGE = `Ward digests.
   npm run digest -- --ward GSS_CODE|unknown [--from YYYY-MM-DD --to YYYY-MM-DD] [--preview FILE] [--format html|text|sms|json]
+  npm run digest -- --area AREA_ID [--from YYYY-MM-DD --to YYYY-MM-DD] [--preview FILE] [--format html|text|sms|json]
   npm run digest -- --ward GSS_CODE [--from … --to …] --send
   npm run digest -- --due
   npm run digest -- subscribe --ward GSS_CODE [--ward …] [--email E] [--mobile M] [--frequency weekly|monthly] [--staff-id ID]

@@ -1,5 +1,5 @@
 /**
- * `npm run import:postcodes -- ONSPD.csv [--council rotherham] [--out FILE]
+ * `npm run import:postcodes -- ONSPD.csv [--council ID] [--out FILE]
  *    [--postcode-column pcds] [--ward-column osward] [--lad-column oslaua] [--terminated-column doterm]`
  *
  * Reads an ONS Postcode Directory CSV (streamed; the full file is fine) and writes the council's live postcodes and
@@ -9,16 +9,17 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_COUNCILS_DIR, loadCouncilProfile } from '../services/council/loadProfile';
+import { loadConfig } from '../bot/config';
+import { loadCouncilProfile } from '../services/council/loadProfile';
 import { importOnspd, OnspdFormatError, toPostcodeTableCsv } from '../services/council/onspd';
 
-const USAGE = 'Usage: npm run import:postcodes -- ONSPD.csv [--council rotherham] [--out FILE] [--postcode-column pcds] [--ward-column osward] [--lad-column oslaua] [--terminated-column doterm]';
+const USAGE = 'Usage: npm run import:postcodes -- ONSPD.csv [--council ID] [--out FILE] [--postcode-column pcds] [--ward-column osward] [--lad-column oslaua] [--terminated-column doterm]';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      council: { type: 'string', default: process.env.COUNCIL ?? 'rotherham' },
+      council: { type: 'string' },
       out: { type: 'string' },
       'postcode-column': { type: 'string' },
       'ward-column': { type: 'string' },
@@ -32,8 +33,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 2);
   }
-  const profile = loadCouncilProfile(values.council);
-  const out = path.resolve(values.out ?? path.join(DEFAULT_COUNCILS_DIR, profile.id, 'postcodes.csv'));
+  // --council, else COUNCIL, else the configured default: the same profile the server would load.
+  const config = loadConfig();
+  const profile = loadCouncilProfile(values.council ?? config.COUNCIL, { councilsDir: config.COUNCILS_DIR });
+  const out = path.resolve(values.out ?? path.join(profile.dir, 'postcodes.csv'));
   const result = await importOnspd(path.resolve(file), profile.wards, profile.ladCode, {
     ...(values['postcode-column'] ? { postcode: values['postcode-column'] } : {}),
     ...(values['ward-column'] ? { ward: values['ward-column'] } : {}),

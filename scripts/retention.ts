@@ -13,7 +13,7 @@ import { openStore } from '../services/store';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const profile = loadCouncilProfile(config.COUNCIL);
+  const profile = loadCouncilProfile(config.COUNCIL, { councilsDir: config.COUNCILS_DIR });
   const store = await openStore({
     dataDir: path.resolve(config.DATA_DIR),
     ...(config.MONGODB_URI ? { mongodbUri: config.MONGODB_URI, mongodbDb: config.MONGODB_DB } : {}),

@@ -10,6 +10,7 @@
  * PATCH  /api/hub/digests/subscriptions/:id           change any of those, or {active: false}
  * DELETE /api/hub/digests/subscriptions/:id
  * GET    /api/hub/digests/preview?ward=E05…|unknown[&from=YYYY-MM-DD&to=YYYY-MM-DD][&format=html|text|sms|json]
+ *        (or area=ID instead of ward: an area from the council profile, its wards added up)
  * POST   /api/hub/digests/run                         send what is due now (safe to repeat: the ledger)
  * GET    /api/hub/digests/ledger[?status=failed,abandoned&limit=N]
  * GET    /api/hub/digests/failures                    counts by status and recent failures with reasons
@@ -28,7 +29,8 @@ const BASE = '/api/hub/digests';
 const ACTOR = 'admin-token';
 
 const previewQuery = z.object({
-  ward: z.string().trim().min(1),
+  ward: z.string().trim().min(1).optional(),
+  area: z.string().trim().min(1).optional(),
   from: z.string().optional(),
   to: z.string().optional(),
   format: z.enum(['html', 'text', 'sms', 'json']).default('html'),
@@ -89,8 +91,15 @@ export function registerDigestRoutes(server: Server, app: Pick<App, 'config' | '
 
   server.get(`${BASE}/preview`, guarded(async (req, res) => {
     const query = previewQuery.safeParse(req.query ?? {});
-    if (!query.success) throw new AppError('invalid-input', 'Give ward=GSS code (or unknown), and optionally from, to and format.');
-    const digestData = await app.digests.service.build(query.data.ward.toLowerCase() === 'unknown' ? 'unknown' : query.data.ward.toUpperCase(), periodOf(query.data, app.clock.now()));
+    const { ward, area } = query.success ? query.data : {};
+    if (!query.success || (ward === undefined) === (area === undefined)) {
+      throw new AppError('invalid-input', 'Give ward=GSS code (or unknown) or area=ID, and optionally from, to and format.');
+    }
+    const period = periodOf(query.data, app.clock.now());
+    const digestData =
+      area !== undefined
+        ? await app.digests.service.buildArea(area, period)
+        : await app.digests.service.build(ward?.toLowerCase() === 'unknown' ? 'unknown' : (ward ?? '').toUpperCase(), period);
     const rendered = app.digests.service.render(digestData);
     if (query.data.format === 'json') return void res.json(digestData);
     const [type, body] =

@@ -148,6 +148,7 @@ export const HUB_API_ROUTES: readonly ApiRoute[] = [
         ...(q.kind ? { kind: q.kind } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.ward ? { wardCode: q.ward } : {}),
+        ...(q.area ? { areaId: q.area } : {}),
         ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
         ...(q.urgent !== undefined ? { urgent: q.urgent } : {}),
         ...(q.assigned ? { mine: q.assigned === 'me' } : {}),

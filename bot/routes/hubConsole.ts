@@ -26,7 +26,7 @@ import {
   type HubHttpContext,
   type SignedInRequest,
 } from './hubHttp';
-import { wardCode } from './hubSchemas';
+import { areaId, wardCode } from './hubSchemas';
 import * as views from './hubViews';
 import type { SafeHtml } from './hubViews';
 import { isOidcEnabled } from './hubOidc';
@@ -94,6 +94,7 @@ const consoleQuery = z.object({
   kind: referralKind.optional(),
   status: referralStatus.optional(),
   ward: wardCode.optional(),
+  area: areaId.optional(),
   overdue: z.literal('true').optional(),
   assigned: z.enum(['me', 'nobody']).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -231,13 +232,14 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
       ...(f.kind ? { kind: [f.kind] } : {}),
       ...(f.status ? { status: [f.status] } : {}),
       ...(f.ward ? { wardCode: f.ward } : {}),
+      ...(f.area ? { areaId: f.area } : {}),
       ...(f.overdue ? { overdue: true } : {}),
       ...(f.assigned ? { mine: f.assigned === 'me' } : {}),
       page: f.page,
       pageSize: 25,
     });
     const params = new URLSearchParams();
-    for (const key of ['kind', 'status', 'ward', 'overdue', 'assigned'] as const) {
+    for (const key of ['kind', 'status', 'ward', 'area', 'overdue', 'assigned'] as const) {
       const value = f[key];
       if (value) params.set(key, value);
     }
@@ -257,10 +259,12 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
           ...(filters.kind ? { kind: filters.kind } : {}),
           ...(filters.status ? { status: filters.status } : {}),
           ...(filters.ward ? { ward: filters.ward } : {}),
+          ...(filters.area ? { area: filters.area } : {}),
           ...(filters.overdue ? { overdue: true } : {}),
           ...(filters.assigned ? { assigned: filters.assigned } : {}),
         },
         wards: app.profile.wards,
+        areas: { label: app.profile.areaLabel, list: app.profile.areas },
         staffEmails: await staffEmails(),
         query,
         ...(notice ? { error: notice } : {}),

@@ -8,6 +8,7 @@ import { MAX_TEXT_LENGTH } from '../../services/hub/queueService';
 import { referral, referralKind, referralStatus } from '../../services/referrals/model';
 import { staffRole } from '../../services/store/types';
 
+export const areaId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'must be an area id such as north' });
 export const wardCode = z.string().regex(/^[EWSN]\d{8}$/, { message: 'must be a GSS code such as E05012345' });
 
 /** A query parameter that may be given once or repeated (`?kind=asb&kind=befriending`). */
@@ -28,6 +29,8 @@ export const queueQuery = z
     kind: oneOrMany(referralKind),
     status: oneOrMany(referralStatus),
     ward: wardCode.optional(),
+    /** An area id from the council profile (e.g. "north"): referrals in its wards. */
+    area: areaId.optional(),
     overdue: booleanParam,
     urgent: booleanParam,
     /** `me`: only mine; `nobody`: only unassigned. */

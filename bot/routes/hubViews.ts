@@ -17,7 +17,7 @@ import {
   type ReferralStatus,
 } from '../../services/referrals/model';
 import type { QueueCounts, WorkloadRow } from '../../services/store/types';
-import type { Ward } from '../../services/council/types';
+import type { Area, Ward } from '../../services/council/types';
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -229,6 +229,7 @@ export interface QueueFilters {
   kind?: ReferralKind;
   status?: ReferralStatus;
   ward?: string;
+  area?: string;
   overdue?: boolean;
   assigned?: 'me' | 'nobody';
 }
@@ -308,6 +309,8 @@ export function queuePage(options: {
   page: QueuePage;
   filters: QueueFilters;
   wards: Ward[];
+  /** The council profile's areas; no area filter is shown when there are none. */
+  areas?: { label: string; list: readonly Area[] };
   staffEmails: Map<string, string>;
   query: string;
   error?: string;
@@ -352,6 +355,15 @@ export function queuePage(options: {
           ${options.wards.map((w) => option(w.code, w.name, f.ward === w.code))}
         </select>
       </div>
+      ${options.areas && options.areas.list.length > 0
+        ? html`<div class="govuk-form-group">
+        <label class="govuk-label" for="filter-area">${options.areas.label}</label>
+        <select class="govuk-select" id="filter-area" name="area">
+          ${option('', `Any ${options.areas.label.toLowerCase()}`, !f.area)}
+          ${options.areas.list.map((a) => option(a.id, a.name, f.area === a.id))}
+        </select>
+      </div>`
+        : ''}
       <div class="govuk-form-group">
         <label class="govuk-label" for="filter-assigned">Assigned to</label>
         <select class="govuk-select" id="filter-assigned" name="assigned">

@@ -6,8 +6,9 @@
  * with a message a council officer can act on: the file, the line or field, and what was expected. All problems
  * across the four files are gathered and reported together, so fixing a profile takes one pass, not many.
  *
- * Files (see councils/rotherham/SOURCES.md):
- * - profile.json: names, GSS code, hub contact and opening hours, service levels, wording overrides.
+ * Files (see councils/rotherham/SOURCES.md, and "Adding a council" in the README):
+ * - profile.json: names, GSS code, hub contact and opening hours, service levels, wording overrides (checked against
+ *   services/council/wording.ts), example postcode and landline, areas (groups of wards), retention, languages.
  * - wards.csv: `ward_code,ward_name[,lad_code,lad_name]`.
  * - directory.json: services in the Open Referral UK shape (HSDS 3.0 UK profile); needs come from our local
  *   taxonomy term codes (`term`), ward coverage from ONS GSS codes at the end of `service_areas[].uri`.
@@ -26,8 +27,11 @@ import {
   type CostOfLivingNeed,
 } from '../referrals/model';
 import { councilPhraseBookFile, mergeCouncilPhraseBook, shippedSafeguarding, type CouncilSafeguarding } from '../safeguarding/councilBook';
+import { normalisePostcode } from './postcode';
 import { CsvFormatError, parseCsv, TablePostcodeLookup } from './postcodeTable';
+import { wordingProblems, type CouncilWording } from './wording';
 import type {
+  Area,
   RetentionSettings,
   CouncilProfile,
   DirectoryService,
@@ -41,7 +45,7 @@ import type {
 /** A need a directory service can meet: a cost-of-living need, a befriending interest, or befriending at all. */
 export type DirectoryNeed = CostOfLivingNeed | BefriendingInterest | 'befriending';
 
-/** The shipped councils/ folder, next to services/. */
+/** The shipped councils/ folder, next to services/. COUNCILS_DIR (bot/config.ts) points elsewhere. */
 export const DEFAULT_COUNCILS_DIR = path.resolve(__dirname, '..', '..', 'councils');
 
 /** A council profile that cannot be used. `problems` holds one line per problem, each naming its file. */
@@ -126,6 +130,18 @@ export const RETENTION_DEFAULTS: RetentionSettings = {
   directLineLogDays: 30,
 };
 
+const areaId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short id of lower-case letters, digits and hyphens, e.g. "north"');
+
+/** Groups of wards (localities, neighbourhood areas). Ward codes are checked against wards.csv after it is read. */
+const areasSection = z.strictObject({
+  /** What the council calls one, for the console and digests: "Neighbourhood area", "Locality". */
+  label: text.default('Area'),
+  /** True while the grouping is a guess the council has not confirmed. */
+  exampleData: z.boolean().default(false),
+  note: z.string().optional(),
+  list: z.array(z.strictObject({ id: areaId, name: text, wardCodes: z.array(wardCode).min(1, 'must list at least one ward') })),
+});
+
 const profileFile = z
   .strictObject({
     /** True while the contact details are placeholders. */
@@ -144,8 +160,19 @@ const profileFile = z
       openingHours: z.array(openingHoursEntry),
     }),
     serviceLevels: z.record(z.enum(REFERRAL_KINDS), serviceLevel),
-    /** Per-council wording overrides, keyed by wording id; validated here, applied by the dialogs. */
-    wording: z.record(z.string(), z.string()).default({}),
+    /** Per-council wording, keyed by wording id (services/council/wording.ts); checked here, used by the dialogs. */
+    wording: z.record(z.string(), text).default({}),
+    /** Shown to residents in re-prompts ("Please type it like ..."): a postcode and a landline of the area. */
+    examples: z
+      .strictObject({
+        postcode: text
+          .refine((v) => normalisePostcode(v) === v, 'must be a UK postcode written the usual way, e.g. "TS1 2AB"')
+          .optional(),
+        landline: ukPhone.optional(),
+        note: z.string().optional(),
+      })
+      .default({}),
+    areas: areasSection.optional(),
     /** Replies in residents' languages; see dialogs/translations.ts. */
     languages: z
       .strictObject({ useUnreviewedTranslations: z.boolean(), note: z.string().optional() })
@@ -163,6 +190,9 @@ const profileFile = z
       .default(RETENTION_DEFAULTS),
   })
   .superRefine((p, ctx) => {
+    for (const [id, template] of Object.entries(p.wording)) {
+      for (const message of wordingProblems(id, template)) ctx.addIssue({ code: 'custom', path: ['wording', id], message });
+    }
     const expected = `+44${p.hub.phone.replace(/ /g, '').slice(1)}`;
     if (p.hub.phoneE164 !== expected) {
       ctx.addIssue({
@@ -299,9 +329,14 @@ export function loadCouncilProfile(
     throw new CouncilProfileError(id, problems);
   }
 
+  const areas = checkAreas(path.join(dir, 'profile.json'), profile.areas.list, wards, problems);
+  if (problems.length > 0) throw new CouncilProfileError(id, problems);
+
   const byCode = new Map(wards.map((w) => [w.code, w]));
+  const areaOf = new Map(areas.flatMap((a) => a.wardCodes.map((code) => [code, a] as const)));
   return {
     id,
+    dir,
     name: profile.name,
     shortName: profile.shortName,
     ladCode: profile.ladCode,
@@ -314,7 +349,50 @@ export function loadCouncilProfile(
     safeguarding,
     languages: profile.languages,
     retention: profile.retention,
+    exampleData: profile.exampleData,
+    areas,
+    areasAreExamples: profile.areas.exampleData,
+    areaLabel: profile.areas.label,
+    areaById: (areaIdValue: string) => areas.find((a) => a.id === areaIdValue) ?? null,
+    areaOfWard: (code: string) => areaOf.get(code.trim().toUpperCase()) ?? null,
+    wording: profile.wording,
+    examples: {
+      // Without a council example, a pattern no resident will take for a real postcode, and the hub's own number.
+      postcode: profile.examples.postcode ?? 'AB1 2CD',
+      landline: profile.examples.landline ?? profile.hub.phone,
+    },
   };
+}
+
+/**
+ * Every area's wards must be wards of this council, and a ward may be in one area at most (an area digest must not
+ * count a referral twice). Areas keep wards.csv order so lists read the same everywhere.
+ */
+function checkAreas(file: string, list: readonly { id: string; name: string; wardCodes: string[] }[], wards: readonly Ward[], problems: string[]): Area[] {
+  const order = new Map(wards.map((w, i) => [w.code, i]));
+  const firstArea = new Map<string, string>();
+  const ids = new Set<string>();
+  return list.map((area, index) => {
+    const where = `${display(file)}: areas.list[${index}] ("${area.name}")`;
+    if (ids.has(area.id)) problems.push(`${where}.id: "${area.id}" is used by another area`);
+    ids.add(area.id);
+    const codes: string[] = [];
+    for (const raw of area.wardCodes) {
+      const code = raw.trim().toUpperCase();
+      if (!order.has(code)) {
+        problems.push(`${where}.wardCodes: ${code} is not a ward in wards.csv`);
+        continue;
+      }
+      const other = firstArea.get(code);
+      if (other !== undefined) {
+        problems.push(`${where}.wardCodes: ${code} is already in area "${other}"; a ward can be in one area at most`);
+        continue;
+      }
+      firstArea.set(code, area.id);
+      codes.push(code);
+    }
+    return { id: area.id, name: area.name, wardCodes: codes.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)) };
+  });
 }
 
 /** Folders under councilsDir that hold a profile.json, sorted. */
@@ -393,6 +471,10 @@ function readProfileJson(
     serviceLevels: ServiceLevels;
     languages: { useUnreviewedTranslations: boolean };
     retention: RetentionSettings;
+    exampleData: boolean;
+    areas: { label: string; exampleData: boolean; list: { id: string; name: string; wardCodes: string[] }[] };
+    wording: CouncilWording;
+    examples: { postcode?: string | undefined; landline?: string | undefined };
   } | null;
   ladCode: string | null;
 } {
@@ -431,6 +513,11 @@ function readProfileJson(
         smsDays: p.retention.smsDays,
         directLineLogDays: p.retention.directLineLogDays,
       },
+      exampleData: p.exampleData,
+      areas: { label: p.areas?.label ?? 'Area', exampleData: p.areas?.exampleData ?? false, list: p.areas?.list ?? [] },
+      // The superRefine above has refused any id that is not a CouncilWordingId.
+      wording: p.wording as CouncilWording,
+      examples: { postcode: p.examples.postcode, landline: p.examples.landline },
     },
     ladCode: p.ladCode,
   };

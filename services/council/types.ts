@@ -3,6 +3,7 @@
  */
 import type { BefriendingInterest, CostOfLivingNeed, ReferralKind } from '../referrals/model';
 import type { CouncilSafeguarding } from '../safeguarding/councilBook';
+import type { CouncilWording } from './wording';
 
 export interface Ward {
   /** ONS GSS code, e.g. E05012996. */
@@ -62,8 +63,22 @@ export interface PostcodeLookup {
   wardFor(postcode: string): Promise<WardMatch | null>;
 }
 
+/**
+ * A group of wards the council works by (Middlesbrough's four Neighbourhood Model areas, a locality, a district):
+ * the hub console can filter its queue by one, and digests can roll one up for the area's manager.
+ */
+export interface Area {
+  /** Short and stable, used in URLs and the digest CLI, e.g. "north". */
+  id: string;
+  name: string;
+  /** Ward GSS codes, each in at most one area, in wards.csv order. */
+  wardCodes: string[];
+}
+
 export interface CouncilProfile {
   id: string;
+  /** The folder the profile was read from (places.csv and other optional files live there too). */
+  dir: string;
   /** e.g. "Rotherham Metropolitan Borough Council" */
   name: string;
   shortName: string;
@@ -85,6 +100,21 @@ export interface CouncilProfile {
   languages: LanguageSettings;
   /** profile.json "retention": how long personal data is kept (services/retention.ts). */
   retention: RetentionSettings;
+  /** profile.json "exampleData": true while the hub's contact details are placeholders. */
+  exampleData: boolean;
+  /** profile.json "areas": groups of wards; empty when the council does not use any. */
+  areas: Area[];
+  /** profile.json "areas.exampleData": true while the grouping is a guess the council has not confirmed. */
+  areasAreExamples: boolean;
+  /** What the council calls an area, e.g. "Neighbourhood area" or "Locality" (default "Area"). */
+  areaLabel: string;
+  areaById(id: string): Area | null;
+  /** The area a ward is in, or null. */
+  areaOfWard(wardCode: string): Area | null;
+  /** profile.json "wording": the council's own words for the ids in services/council/wording.ts. */
+  wording: CouncilWording;
+  /** profile.json "examples": what residents are shown as an example postcode and landline in re-prompts. */
+  examples: { postcode: string; landline: string };
 }
 
 /** Retention periods; the defaults are in services/council/loadProfile.ts and the README. */

@@ -65,8 +65,11 @@ export interface ComparedRow {
 export interface WardDigest {
   council: string;
   hub: { name: string; phone: string; email: string; website: string };
-  /** A ward, or (code null) the referrals whose ward is not known. */
-  area: { code: string | null; name: string };
+  /**
+   * A ward, or (code null) the referrals whose ward is not known, or a group of wards from the profile's `areas`
+   * (code: the area id; `title` its heading, e.g. "North neighbourhood area"; `wards` the names of its wards).
+   */
+  area: { code: string | null; name: string; title?: string; wards?: string[] };
   period: { kind: DigestPeriod['kind']; label: string; firstDay: string; lastDay: string };
   /** "the week before", "October 2026". */
   previousLabel: string;
@@ -95,7 +98,7 @@ export interface WardDigest {
 
 export interface DigestInput {
   profile: Pick<CouncilProfile, 'shortName' | 'hub'>;
-  area: { code: string | null; name: string };
+  area: WardDigest['area'];
   period: DigestPeriod;
   current: WardTally | undefined;
   previous: WardTally | undefined;

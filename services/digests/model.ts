@@ -146,6 +146,30 @@ export function emptyTally(wardCode: string | null): WardTally {
   };
 }
 
+/**
+ * Several wards' counts added together, for an area digest. Small-number protection is applied afterwards, to the
+ * sums, exactly as for one ward (build.ts); nothing here is shown on its own.
+ */
+export function addTallies(label: string, tallies: readonly (WardTally | undefined)[]): WardTally {
+  const total = emptyTally(label);
+  const histogram = new Map<number, number>();
+  const add = <K extends string>(into: Record<K, number>, from: Record<K, number>): void => {
+    for (const key of Object.keys(from) as K[]) into[key] = (into[key] ?? 0) + from[key];
+  };
+  for (const t of tallies) {
+    if (t === undefined) continue;
+    add(total.raised, t.raised);
+    add(total.needs, t.needs);
+    add(total.asbTypes, t.asbTypes);
+    add(total.asbPlaces, t.asbPlaces);
+    add(total.finished, t.finished);
+    total.safeguarding += t.safeguarding;
+    for (const [minutes, n] of t.pickupMinutes) histogram.set(minutes, (histogram.get(minutes) ?? 0) + n);
+  }
+  total.pickupMinutes = [...histogram].sort((a, b) => a[0] - b[0]);
+  return total;
+}
+
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 }

@@ -34,7 +34,13 @@ export function subjectOf(d: WardDigest): string {
 }
 
 function areaTitle(d: WardDigest): string {
+  if (d.area.title !== undefined) return d.area.title;
   return d.area.code === null ? `${d.council}: referrals with no ward` : `${d.area.name} ward`;
+}
+
+/** For an area digest: which wards it adds up. */
+function wardsLine(d: WardDigest): string | null {
+  return d.area.wards === undefined ? null : `It adds up these wards: ${d.area.wards.join(', ')}.`;
 }
 
 function countText(count: DigestCount): string {
@@ -120,6 +126,8 @@ export function renderHtml(d: WardDigest): string {
   const parts: string[] = [];
   parts.push(`<h1>${esc(areaTitle(d))}: what residents asked the community hub for</h1>`);
   parts.push(`<p>${esc(d.period.label)}. ${esc(ABOUT)}</p>`);
+  const wards = wardsLine(d);
+  if (wards !== null) parts.push(`<p>${esc(wards)}</p>`);
 
   parts.push('<h2>Referrals raised</h2>');
   parts.push(
@@ -190,6 +198,8 @@ function heading(text: string): string[] {
 export function renderText(d: WardDigest): string {
   const lines: string[] = [];
   lines.push(`${areaTitle(d)}: what residents asked the community hub for`, d.period.label, '', ABOUT);
+  const wards = wardsLine(d);
+  if (wards !== null) lines.push('', wards);
 
   lines.push(...heading('Referrals raised'));
   lines.push(
@@ -262,7 +272,7 @@ export function renderSms(d: WardDigest): string {
     })
     .join(', ');
   const median = d.pickup.medianMinutes === null ? null : `Median pick-up ${formatDuration(d.pickup.medianMinutes)}.`;
-  const area = d.area.code === null ? `${d.council} (no ward)` : d.area.name;
+  const area = d.area.title ?? (d.area.code === null ? `${d.council} (no ward)` : d.area.name);
   const candidates = [
     [`${d.council} community hub digest, ${area}, ${d.period.label}: ${counts}.`, median, `Changes are against ${d.previousLabel}. Hub: ${d.hub.phone}`],
     [`${d.council} community hub digest, ${area}, ${d.period.label}: ${counts}.`, median, `Hub: ${d.hub.phone}`],

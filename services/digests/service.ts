@@ -16,6 +16,7 @@ import type { Store } from '../store/types';
 import { buildWardDigest, type WardDigest } from './build';
 import { MailerError, type Mailer } from './mailer';
 import {
+  addTallies,
   channelsOf,
   ledgerKey,
   type DigestChannel,
@@ -47,7 +48,7 @@ export interface DigestServiceOptions {
 
 export interface DigestServiceDeps {
   store: Store;
-  profile: Pick<CouncilProfile, 'shortName' | 'hub' | 'wards' | 'wardByCode'>;
+  profile: Pick<CouncilProfile, 'shortName' | 'hub' | 'wards' | 'wardByCode' | 'areaById' | 'areaLabel'>;
   places: PlaceList;
   clock: Clock;
   logger: Logger;
@@ -92,6 +93,34 @@ export class DigestService {
   /** One digest, for a ward code or {@link UNKNOWN_WARD}. Throws AppError 'not-found' for a code that is not a ward here. */
   async build(wardCode: string, period: DigestPeriod): Promise<WardDigest> {
     return this.buildWith(new TallyCache(this), wardCode, period);
+  }
+
+  /**
+   * One area's digest (an area from the profile's `areas`, e.g. a neighbourhood for its manager): the counts of its
+   * wards added together, then protected against small numbers as one area, the same way as a ward's.
+   * Throws AppError 'not-found' for an id that is not an area here.
+   */
+  async buildArea(areaId: string, period: DigestPeriod): Promise<WardDigest> {
+    const { profile } = this.deps;
+    const area = profile.areaById(areaId);
+    if (area === null) throw new AppError('not-found', `There is no area ${areaId} in this council.`);
+    const cache = new TallyCache(this);
+    const [now, before] = await Promise.all([cache.get(period), cache.get(previousPeriod(period))]);
+    const sum = (tallies: Map<string, WardTally>) => addTallies(area.id, area.wardCodes.map((code) => tallies.get(code)));
+    return buildWardDigest({
+      profile,
+      area: {
+        code: area.id,
+        name: area.name,
+        title: `${area.name} ${profile.areaLabel.toLowerCase()}`,
+        wards: area.wardCodes.map((code) => profile.wardByCode(code)?.name ?? code),
+      },
+      period,
+      current: sum(now),
+      previous: sum(before),
+      unknownWardCount: Object.values(now.get('')?.raised ?? {}).reduce((a, b) => a + b, 0),
+      places: this.deps.places,
+    });
   }
 
   /** Every ward's digest for one period (and the unknown-ward one), sharing one set of counts. */

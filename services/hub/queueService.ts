@@ -29,6 +29,8 @@ import { can, type Actor } from './roles';
 export interface QueueQuery {
   kind?: ReferralKind[];
   wardCode?: string;
+  /** An area from the council profile's `areas`: its wards (with wardCode as well, the ward if it is in the area). */
+  areaId?: string;
   status?: ReferralStatus[];
   overdue?: boolean;
   urgent?: boolean;
@@ -266,6 +268,11 @@ export class QueueService {
     const filter: QueueFilter = { status: query.status ?? [...OPEN_STATUSES] };
     if (query.kind) filter.kind = query.kind;
     if (query.wardCode) filter.wardCodes = [query.wardCode];
+    if (query.areaId) {
+      const area = this.deps.profile.areaById(query.areaId);
+      if (area === null) throw new AppError('invalid-input', `There is no ${this.deps.profile.areaLabel.toLowerCase()} "${query.areaId}" here.`);
+      filter.wardCodes = query.wardCode ? area.wardCodes.filter((code) => code === query.wardCode) : area.wardCodes;
+    }
     if (query.urgent !== undefined) filter.urgent = query.urgent;
     if (query.overdue) filter.overdueAt = now;
     if (query.mine === true) filter.assignee = actor.id;

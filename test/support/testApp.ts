@@ -1,6 +1,6 @@
 /**
- * Boots the real application on port 0 with its own data directory, a fixed clock and the Rotherham profile
- * with a test postcode table, and stops it again.
+ * Boots the real application on port 0 with its own data directory, a fixed clock and the council profile named by
+ * `env.COUNCIL` (Rotherham by default) with its test postcode table, and stops it again.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../../bot/server';
 import { ManualClock } from '../../services/clock';
 import { loadCouncilProfile } from '../../services/council/loadProfile';
 import { TablePostcodeLookup } from '../../services/council/postcodeTable';
+import type { CouncilProfile } from '../../services/council/types';
 
 export interface TestApp {
   app: App;
@@ -31,9 +32,16 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'hub-test-'));
 }
 
-export function rotherhamWithTestPostcodes() {
-  const base = loadCouncilProfile('rotherham');
-  return loadCouncilProfile('rotherham', { postcodeLookup: TablePostcodeLookup.fromCsvFile(FIXTURE_POSTCODES, base.wards) });
+/** A council's profile with test/fixtures/postcodes-<id>.csv as its postcode table, when there is one. */
+export function profileWithTestPostcodes(council: string, councilsDir?: string): CouncilProfile {
+  const base = loadCouncilProfile(council, { councilsDir });
+  const fixture = path.join(__dirname, '..', 'fixtures', `postcodes-${council}.csv`);
+  if (!fs.existsSync(fixture)) return base;
+  return loadCouncilProfile(council, { councilsDir, postcodeLookup: TablePostcodeLookup.fromCsvFile(fixture, base.wards) });
+}
+
+export function rotherhamWithTestPostcodes(): CouncilProfile {
+  return profileWithTestPostcodes('rotherham');
 }
 
 export async function startTestApp(
@@ -42,7 +50,8 @@ export async function startTestApp(
   const dataDir = options.dataDir ?? tempDataDir();
   const clock = options.clock ?? new ManualClock(TEST_NOW);
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
-  const app = await createApp(config, { clock, profile: rotherhamWithTestPostcodes(), logger: options.logger ?? pino({ level: 'silent' }) });
+  const profile = profileWithTestPostcodes(config.COUNCIL, config.COUNCILS_DIR);
+  const app = await createApp(config, { clock, profile, logger: options.logger ?? pino({ level: 'silent' }) });
   const server = await startServer(app, { port: 0 });
   return {
     app,
