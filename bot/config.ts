@@ -192,6 +192,7 @@ export const configSchema = z
  * unset (so instances would not recognise each other's phone-number hashes, chat tokens or sign-in state).
  */
 function multiInstanceProblems(env: {
+  NODE_ENV: string;
   MONGODB_URI?: string | undefined;
   DIRECT_LINE_SECRET?: string | undefined;
   HASH_SECRET?: string | undefined;
@@ -204,10 +205,11 @@ function multiInstanceProblems(env: {
   if (!env.DIRECT_LINE_SECRET) {
     problems.push({ key: 'DIRECT_LINE_SECRET', message: "is required with MULTI_INSTANCE=true: the embedded Direct Line keeps web chat connections in one process; use Azure Bot Service's Direct Line" });
   }
-  if (!env.HASH_SECRET) {
+  // In production these two are already reported as required; say it once.
+  if (!env.HASH_SECRET && env.NODE_ENV !== 'production') {
     problems.push({ key: 'HASH_SECRET', message: 'is required with MULTI_INSTANCE=true: every instance must hash phone numbers with the same key' });
   }
-  if (!env.SESSION_SECRET) {
+  if (!env.SESSION_SECRET && env.NODE_ENV !== 'production') {
     problems.push({ key: 'SESSION_SECRET', message: 'is required with MULTI_INSTANCE=true: a staff sign-in started on one instance may finish on another' });
   }
   return problems;
