@@ -353,6 +353,21 @@ describe('deployment material (deploy/, docs/DEPLOYMENT.md)', () => {
       assert.ok(pkg.dependencies.tsx, 'tsx is a production dependency: the image runs the TypeScript sources with it');
     });
 
+    it('when the compose stack starts the app, then its settings pass the start-up check, on MongoDB', () => {
+      const compose = read('deploy/docker-compose.yml');
+      const block = /^ {4}environment:\n((?: {6}.+\n)+)/m.exec(compose)?.[1];
+      assert.ok(block, 'the app service has an environment block');
+      const env: Record<string, string> = {};
+      for (const match of block.matchAll(/^ {6}(\w+): (.+)$/gm)) {
+        // ${NAME:?message} must be given by whoever runs compose; ${NAME:-default} has its default.
+        const value = match[2]!.replace(/^\$\{\w+:\?.*\}$/, 'x'.repeat(64)).replace(/^\$\{\w+:-(.*)\}$/, '$1');
+        env[match[1]!] = value;
+      }
+      const config = loadConfig(env);
+      assert.equal(config.NODE_ENV, 'production');
+      assert.match(config.MONGODB_URI ?? '', /^mongodb:\/\/mongo:27017/);
+    });
+
     it('when the build context is sent, then local data, dependencies and .env files stay out', () => {
       const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
       for (const entry of ['node_modules', 'data', '.env', '.env.*']) assert.ok(ignored.includes(entry), entry);

@@ -3,7 +3,7 @@
 // Log Analytics and an availability test in Application Insights.
 //
 // Step by step: docs/DEPLOYMENT.md. In short:
-//   az deployment group create -g RG -f deploy/azure/main.bicep -p deploy/azure/main.bicepparam -p deployApps=false
+//   HUB_DEPLOY_APPS=false az deployment group create -g RG -f deploy/azure/main.bicep -p deploy/azure/main.bicepparam
 //   (put the Direct Line secret in HUB_DIRECT_LINE_SECRET)
 //   az deployment group create -g RG -f deploy/azure/main.bicep -p deploy/azure/main.bicepparam
 //

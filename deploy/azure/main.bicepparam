@@ -4,6 +4,8 @@
 using './main.bicep'
 
 param prefix = 'rmbc-hub'
+// The first run sets HUB_DEPLOY_APPS=false (docs/DEPLOYMENT.md, step 5); every later run leaves it unset.
+param deployApps = bool(readEnvironmentVariable('HUB_DEPLOY_APPS', 'true'))
 param location = 'uksouth'
 param tags = {
   service: 'community-hub-bot'
