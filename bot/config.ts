@@ -113,6 +113,14 @@ export const configSchema = z
     /** Base URL of postcodes.io, or of the council's own copy of it; default https://api.postcodes.io */
     POSTCODES_IO_URL: optionalUrl,
     POSTCODES_IO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    /**
+     * true: this server is one of several instances behind a load balancer (deploy/azure sets it). The start-up
+     * check then refuses what only works in one process: the embedded SQLite store and the embedded Direct Line.
+     */
+    MULTI_INSTANCE: z
+      .enum(['true', 'false', ''])
+      .default('false')
+      .transform((v) => v === 'true'),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -175,7 +183,60 @@ export const configSchema = z
         message: 'is required in production (generate one with: openssl rand -hex 32)',
       });
     }
+    if (env.MULTI_INSTANCE) {
+      for (const problem of multiInstanceProblems(env)) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
+    }
   });
+
+/**
+ * What cannot be shared between instances. Each embedded default keeps something in one process or on one disk: the
+ * SQLite file (so each instance would have its own referrals and conversations), the Direct Line WebSockets (so a
+ * reply would be lost when the turn runs on another instance), and keys generated under DATA_DIR when a secret is
+ * unset (so instances would not recognise each other's phone-number hashes, chat tokens or sign-in state).
+ */
+function multiInstanceProblems(env: {
+  NODE_ENV: string;
+  MONGODB_URI?: string | undefined;
+  DIRECT_LINE_SECRET?: string | undefined;
+  HASH_SECRET?: string | undefined;
+  SESSION_SECRET?: string | undefined;
+}): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  if (!env.MONGODB_URI) {
+    problems.push({ key: 'MONGODB_URI', message: 'is required with MULTI_INSTANCE=true: the embedded SQLite store lives on one machine, so every instance would have its own referrals' });
+  }
+  if (!env.DIRECT_LINE_SECRET) {
+    problems.push({ key: 'DIRECT_LINE_SECRET', message: "is required with MULTI_INSTANCE=true: the embedded Direct Line keeps web chat connections in one process; use Azure Bot Service's Direct Line" });
+  }
+  // In production these two are already reported as required; say it once.
+  if (!env.HASH_SECRET && env.NODE_ENV !== 'production') {
+    problems.push({ key: 'HASH_SECRET', message: 'is required with MULTI_INSTANCE=true: every instance must hash phone numbers with the same key' });
+  }
+  if (!env.SESSION_SECRET && env.NODE_ENV !== 'production') {
+    problems.push({ key: 'SESSION_SECRET', message: 'is required with MULTI_INSTANCE=true: a staff sign-in started on one instance may finish on another' });
+  }
+  return problems;
+}
+
+/**
+ * Warnings for the start-up log: settings that work, but not as well as they could for the way this server is run.
+ * The server logs them once; nothing stops.
+ */
+export function deploymentWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.NODE_ENV === 'production' && !config.MULTI_INSTANCE && (!config.MONGODB_URI || !config.DIRECT_LINE_SECRET)) {
+    const embedded = [!config.MONGODB_URI ? 'the embedded store' : null, !config.DIRECT_LINE_SECRET ? 'the embedded Direct Line' : null].filter(Boolean).join(' and ');
+    warnings.push(
+      `Running on ${embedded}: run exactly one instance of this server. Behind a load balancer with several instances, set MONGODB_URI and DIRECT_LINE_SECRET, and MULTI_INSTANCE=true so the start-up check enforces it.`,
+    );
+  }
+  if (config.MULTI_INSTANCE && config.RETENTION_SCHEDULE === 'on') {
+    warnings.push(
+      'RETENTION_SCHEDULE=on with MULTI_INSTANCE=true: every instance runs the retention job, an hour after it starts and then daily. Prefer RETENTION_SCHEDULE=off and one scheduled `npm run retention` (deploy/azure runs it as a Container Apps job).',
+    );
+  }
+  return warnings;
+}
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -2,7 +2,7 @@
  * `npm start`: reads the configuration, builds the application and serves it. Only wiring lives here.
  */
 import { createApp } from './composition';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, deploymentWarnings, loadConfig } from './config';
 import { startServer } from './server';
 
 async function main(): Promise<void> {
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const app = await createApp(config);
+  for (const warning of deploymentWarnings(config)) app.logger.warn({ check: 'deployment' }, warning);
   const running = await startServer(app, { port: config.PORT, host: config.HOST });
   app.logger.info({ port: running.port, store: app.store.kind, council: app.profile.id }, 'community-hub-bot started');
   process.stdout.write(

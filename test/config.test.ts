@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../bot/config';
+import { ConfigError, deploymentWarnings, loadConfig } from '../bot/config';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -60,5 +60,49 @@ describe('configuration', () => {
       assert.match(err.message, /See \.env\.example/);
       assert.doesNotMatch(err.message, /secret-password/);
     }
+  });
+
+  describe('several instances behind a load balancer', () => {
+    const shared = {
+      NODE_ENV: 'production',
+      MONGODB_URI: 'mongodb+srv://hub:pw@cluster.example.net/',
+      DIRECT_LINE_SECRET: 'dl-secret',
+      MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001',
+      MICROSOFT_APP_TYPE: 'UserAssignedMSI',
+      HASH_SECRET: 'h'.repeat(32),
+      SESSION_SECRET: 's'.repeat(32),
+    };
+
+    it('when MULTI_INSTANCE=true and the store and Direct Line are shared, then it starts without warnings', () => {
+      const config = loadConfig({ ...shared, MULTI_INSTANCE: 'true' });
+      assert.equal(config.MULTI_INSTANCE, true);
+      assert.deepEqual(deploymentWarnings(config), []);
+    });
+
+    it('when MULTI_INSTANCE=true on the embedded store and embedded Direct Line, then it refuses to start and says why', () => {
+      const problems = problemsOf({ MULTI_INSTANCE: 'true' });
+      for (const key of ['MONGODB_URI', 'DIRECT_LINE_SECRET', 'HASH_SECRET', 'SESSION_SECRET']) {
+        assert.ok(problems.some((p) => p.startsWith(`${key} is required with MULTI_INSTANCE=true`)), problems.join('\n'));
+      }
+    });
+
+    it('when MULTI_INSTANCE is unset, then it means one instance and nothing more is required', () => {
+      assert.equal(loadConfig({}).MULTI_INSTANCE, false);
+      assert.equal(loadConfig({ MULTI_INSTANCE: '' }).MULTI_INSTANCE, false);
+      assert.ok(problemsOf({ MULTI_INSTANCE: 'yes' }).some((p) => p.startsWith('MULTI_INSTANCE ')));
+    });
+
+    it('when production runs on the embedded store without MULTI_INSTANCE, then the start-up log warns to run one instance', () => {
+      const config = loadConfig({ NODE_ENV: 'production', HASH_SECRET: 'h'.repeat(32), SESSION_SECRET: 's'.repeat(32) });
+      const [warning, ...rest] = deploymentWarnings(config);
+      assert.equal(rest.length, 0);
+      assert.match(warning ?? '', /embedded store and the embedded Direct Line: run exactly one instance/);
+      assert.deepEqual(deploymentWarnings(loadConfig({})), [], 'development on the embedded defaults is the normal case');
+    });
+
+    it('when every instance would run the retention job, then the start-up log says to use one scheduled job', () => {
+      const config = loadConfig({ ...shared, MULTI_INSTANCE: 'true', RETENTION_SCHEDULE: 'on' });
+      assert.ok(deploymentWarnings(config).some((w) => /RETENTION_SCHEDULE=on with MULTI_INSTANCE=true/.test(w)));
+    });
   });
 });
