@@ -18,6 +18,8 @@ import type {
 
 /** Recorded with each consent so the hub knows exactly which notice the resident agreed to. */
 export const PRIVACY_WORDING_VERSION = 'privacy-2026-11-v1';
+/** Recorded with an ASB reporter's answer about sharing their contact details (`asb.sharePrompt`). */
+export const SHARING_WORDING_VERSION = 'asb-sharing-2026-11-v1';
 /** v2 adds the follow-up check-in and the call-back offer after a risk (`safeguardingFollowUp` below). */
 export const CRISIS_WORDING_VERSION = 'crisis-2026-11-v2';
 
@@ -273,6 +275,10 @@ export const asb = {
   anonymousOptions: { anonymous: 'Report anonymously', contact: 'Give my contact details' },
   anonymousRetry: 'Please choose "Report anonymously" or "Give my contact details".',
   consentAnonymous: 'Do you agree to the hub keeping this report and sharing it with the community safety team?',
+  sharePrompt: (bodyName: string) =>
+    `May the hub share your name and contact details with ${bodyName}, so they can contact you about this report? If you say no, they will get the report without your details.`,
+  shareRetry: 'Please answer yes or no.',
+  shareSummary: (bodyName: string) => `Share my details with ${bodyName}`,
   nextSteps: (reference: string, withinHours: number, anonymous: boolean) =>
     [
       `Thank you. Your reference is ${reference}.`,
@@ -334,6 +340,7 @@ export const sms = {
     `Privacy: ${councilName} uses your details only to arrange this help, shares them only with partners who help you, and deletes them 2 years after your request is closed.`,
   welcome: (councilShortName: string) =>
     `${councilShortName} Community Hub. We can find you someone to talk to, help with the cost of living, or take a report of anti-social behaviour.`,
+  asbSharePrompt: (bodyName: string) => `Can we give your name and contact details to ${bodyName} about this report? If not, they get it without them.`,
   describeService: (service: DirectoryService) => [service.name, service.phone ? `call ${service.phone}` : service.url].filter(Boolean).join(': '),
 } as const;
 

@@ -32,6 +32,7 @@ import type {
   CouncilProfile,
   DirectoryService,
   HubContact,
+  Open311Settings,
   OpeningHours,
   PostcodeLookup,
   ServiceLevels,
@@ -161,6 +162,17 @@ const profileFile = z
         note: z.string().optional(),
       })
       .default(RETENTION_DEFAULTS),
+    /** Open311 GeoReport v2 for ASB: the bodies that may receive reports, and which one handles ASB. */
+    open311: z
+      .strictObject({
+        agencyResponsible: text,
+        serviceNotice: text,
+        bodies: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower case letters, digits and dashes'), name: text })).min(1),
+        asbBody: text,
+        note: z.string().optional(),
+      })
+      .refine((o) => o.bodies.some((b) => b.id === o.asbBody), { message: 'must be the id of one of open311.bodies', path: ['asbBody'] })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     const expected = `+44${p.hub.phone.replace(/ /g, '').slice(1)}`;
@@ -314,6 +326,7 @@ export function loadCouncilProfile(
     safeguarding,
     languages: profile.languages,
     retention: profile.retention,
+    ...(profile.open311 ? { open311: profile.open311 } : {}),
   };
 }
 
@@ -393,6 +406,7 @@ function readProfileJson(
     serviceLevels: ServiceLevels;
     languages: { useUnreviewedTranslations: boolean };
     retention: RetentionSettings;
+    open311?: Open311Settings;
   } | null;
   ladCode: string | null;
 } {
@@ -431,6 +445,9 @@ function readProfileJson(
         smsDays: p.retention.smsDays,
         directLineLogDays: p.retention.directLineLogDays,
       },
+      ...(p.open311
+        ? { open311: { agencyResponsible: p.open311.agencyResponsible, serviceNotice: p.open311.serviceNotice, bodies: p.open311.bodies, asbBody: p.open311.asbBody } }
+        : {}),
     },
     ladCode: p.ladCode,
   };
