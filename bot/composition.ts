@@ -163,7 +163,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const open311 = {
     keys: new Open311Keys({ store, clock, secret, profile }),
     georeport: new GeoReport({
-      store, profile, clock, referrals, places: digests.places,
+      store, profile, clock, referrals, detector, places: digests.places,
       // Azure AI Language's PII (names too) when configured, the local UK patterns otherwise; georeport.ts applies
       // the UK patterns again whichever answered.
       redact: async (texts) => (await language.analyser.pii(texts)).map((r) => r.redactedText),

@@ -362,6 +362,24 @@ describe('Open311 GeoReport v2 for ASB reports', function () {
     }
   });
 
+  describe('safeguarding', () => {
+    it('when a submitted description says someone is at risk, then the report is urgent and staff are alerted, with phrase ids only', async () => {
+      const alerts: string[][] = [];
+      const unsubscribe = t.app.alerts.subscribe((alert) => {
+        alerts.push(alert.categories);
+      });
+      try {
+        const [created] = JSON.parse((await call('POST', 'requests.json', { body: report({ description: 'He says he is going to kill himself tonight' }) })).text) as Row[];
+        const referral = await t.app.store.referrals.get(String(created?.token));
+        assert.equal(referral?.urgent, true);
+        assert.deepEqual(referral?.urgencyReasons, ['safeguarding']);
+        assert.deepEqual(alerts, [['suicide-self-harm']]);
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
   describe('idempotent submission', () => {
     it('when a client retries a POST with the same Idempotency-Key, then there is exactly one referral and the same token', async () => {
       const before = await t.app.store.referrals.count();

@@ -26,6 +26,7 @@ import { AppError } from '../errors';
 import { redactFreeText } from '../pii/redact';
 import { ASB_FREQUENCIES, ASB_TYPES, ASB_WHEN, type AsbType, type Referral, type ReferralStatus } from '../referrals/model';
 import type { ReferralService } from '../referrals/referralService';
+import type { SafeguardingDetector } from '../safeguarding/types';
 import { OPEN_STATUSES } from '../store/hubTypes';
 import type { Open311Consumer, Store } from '../store/types';
 
@@ -134,6 +135,8 @@ export interface GeoReportDeps {
   places: PlaceList;
   clock: Clock;
   referrals: ReferralService;
+  /** A submitted description is checked like a resident's message: a risk makes the report urgent and alerts staff. */
+  detector: SafeguardingDetector;
   /** The language service's PII redaction (Azure AI Language when configured); UK patterns are applied after it. */
   redact: Redactor;
 }
@@ -172,8 +175,7 @@ const optionalText = (max: number) =>
     .transform((v) => (v === '' ? undefined : v));
 const coordinate = (min: number, max: number) =>
   z
-    .string()
-    .trim()
+    .union([z.string().trim(), z.number()])
     .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
     .pipe(z.number(`must be a number`).min(min).max(max).optional());
@@ -315,6 +317,8 @@ export class GeoReport {
     const location = f.address_string ?? (f.lat !== undefined ? `${f.lat}, ${f.long}` : `Address id ${f.address_id ?? ''}`);
     const now = this.deps.clock.now().toISOString();
     const key = idempotencyKey?.trim() || f.attribute.fixmystreet_id || f.attribute.external_id || fingerprint(form);
+    const risk = f.description ? this.deps.detector.assess(f.description) : { categories: [], matched: [] };
+    const conversationId = `open311:${consumer.id}`;
     const { referral, created } = await this.deps.referrals.submitReferral(
       {
         kind: 'asb',
@@ -335,11 +339,12 @@ export class GeoReport {
             : { anonymous: true },
         consent: { given: true, wordingVersion: CLIENT_CONSENT_VERSION, at: now },
         channel: 'open311',
-        conversationId: `open311:${consumer.id}`,
-        urgencyReasons: [],
+        conversationId,
+        urgencyReasons: risk.categories.map((c) => (c === 'danger' ? 'danger' : 'safeguarding')),
       },
       `open311:${consumer.id}:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`,
     );
+    if (created && risk.categories.length > 0) await this.deps.referrals.recordSafeguardingEvent(conversationId, risk.categories, risk.matched, { channel: 'open311' });
     return { record: { token: referral.id, service_notice: this.notice(), account_id: null }, referral, created };
   }
 
