@@ -4,6 +4,7 @@
  * consent to share contact details with one named body, and idempotent submission.
  */
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { XMLParser } from 'fast-xml-parser';
 import { w3Datetime } from '../services/open311/georeport';
 import type { Referral } from '../services/referrals/model';
@@ -404,6 +405,27 @@ describe('Open311 GeoReport v2 for ASB reports', function () {
       assert.equal(third[0]?.token, fourth[0]?.token);
       assert.equal(await t.app.store.referrals.count(), before + 2);
       assertError('json', await call('GET', `tokens/${String(first[0]?.token)}.json`, { key: police.key }), 404, /was not found/);
+    });
+  });
+
+  describe('hostile input', () => {
+    const FIELDS = ['service_code', 'lat', 'long', 'address_string', 'address_id', 'email', 'phone', 'first_name', 'last_name', 'description',
+      'attribute[when]', 'attribute[frequency]', 'attribute', 'attribute[][]', 'service_request_id', 'status', 'start_date', 'end_date'];
+    const value = fc.oneof(fc.string({ maxLength: 50 }), fc.constantFrom('asb-noise', 'ongoing', '53.4', '-1.3', 'NaN', '1e999', 'open', '2026-11-01T00:00:00Z', 'x'.repeat(5000)));
+    const params = fc.array(fc.tuple(fc.constantFrom(...FIELDS), value), { maxLength: 12 });
+
+    it('when random parameters reach every endpoint in either format, then the answer is 200, 400 or 404 in the format asked for, never 5xx', async () => {
+      await fc.assert(
+        fc.asyncProperty(params, fc.constantFrom('services', 'services/asb-noise', 'requests', `requests/${shared.reference}`, 'tokens/x', 'POST requests'), fc.constantFrom<Format>('json', 'xml'), async (pairs, endpoint, format) => {
+          const search = new URLSearchParams(pairs);
+          const post = endpoint.startsWith('POST ');
+          const path = `${post ? endpoint.slice(5) : endpoint}.${format}`;
+          const reply = post ? await call('POST', path, { body: Object.fromEntries(search) }) : await call('GET', `${path}?${search.toString()}`);
+          assert.ok([200, 400, 404].includes(reply.status), `${reply.status} ${reply.text}`);
+          if (reply.status !== 200) errorsOf(format, reply);
+        }),
+        { numRuns: 100 },
+      );
     });
   });
 
