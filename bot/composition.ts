@@ -33,6 +33,8 @@ import { SmsResidentMessenger } from './channels/twilio/residentMessenger';
 import { createSmsSetup, type SmsSetup } from './channels/twilio/setup';
 import type { Config } from './config';
 import { createDigestSetup, type DigestSetup } from './digestSetup';
+import { GeoReport } from '../services/open311/georeport';
+import { Open311Keys } from '../services/open311/keys';
 import { hashSecret } from './localSecrets';
 import { ResidentBot } from './residentBot';
 import { StoreStorage } from './storeStorage';
@@ -64,6 +66,8 @@ export interface App {
   /** Erases or anonymises personal data past the council's retention periods (npm run retention, RETENTION_SCHEDULE). */
   retention: RetentionJob;
   digests: DigestSetup;
+  /** Open311 GeoReport v2 for ASB reports (issue 10): consumers' API keys and the use cases behind /open311/v2. */
+  open311: { keys: Open311Keys; georeport: GeoReport };
   close(): Promise<void>;
 }
 
@@ -156,6 +160,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const residentMessenger =
     overrides.residentMessenger ?? (sms ? new SmsResidentMessenger(sms.channel) : new NotConfiguredMessenger());
   const digests = createDigestSetup({ config, store, profile, clock, logger, sms });
+  const open311 = {
+    keys: new Open311Keys({ store, clock, secret, profile }),
+    georeport: new GeoReport({
+      store, profile, clock, referrals, detector, places: digests.places,
+      // Azure AI Language's PII (names too) when configured, the local UK patterns otherwise; georeport.ts applies
+      // the UK patterns again whichever answered.
+      redact: async (texts) => (await language.analyser.pii(texts)).map((r) => r.redactedText),
+    }),
+  };
 
   return {
     config,
@@ -172,6 +185,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     sms,
     retention,
     digests,
+    open311,
     close: async () => {
       stopRetention();
       await digests.close();

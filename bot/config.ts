@@ -121,6 +121,9 @@ export const configSchema = z
       .enum(['true', 'false', ''])
       .default('false')
       .transform((v) => v === 'true'),
+    /** Open311 GeoReport v2 (/open311/v2): requests one API key may make per OPEN311_RATE_WINDOW_SECONDS; then 429. */
+    OPEN311_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+    OPEN311_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {

@@ -15,6 +15,7 @@ import { sendError } from './httpErrors';
 import { registerWebChat } from './webchat/routes';
 import { registerHub } from './routes/hub';
 import { registerMetrics } from './routes/metrics';
+import { registerOpen311 } from './routes/open311';
 
 export interface RunningServer {
   server: Server;
@@ -88,6 +89,7 @@ export function buildServer(app: App): Server {
   registerMetrics(server, app);
   registerWebChat(server, app);
   registerHub(server, app);
+  registerOpen311(server, app);
 
   return server;
 }

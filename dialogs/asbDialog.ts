@@ -28,6 +28,8 @@ export interface AsbState extends JourneyState {
   description?: string;
   anonymous?: boolean;
   contact?: ContactAnswers;
+  /** May the hub share the contact details with the council profile's ASB body (`open311.asbBody`)? */
+  shareWithBody?: boolean;
 }
 
 const typeOptions = optionsFrom(wording.asb.typeLabels, {
@@ -59,7 +61,8 @@ const changeTable: ChangeTable<AsbState> = {
   when: { label: 'When', clears: ['when', 'frequency'] },
   description: { label: 'What is happening', clears: ['description'] },
   // The consent question differs for anonymous reports, so it is asked again.
-  contact: { label: 'Anonymous or contact details', clears: ['anonymous', 'contact', 'consentAt'] },
+  contact: { label: 'Anonymous or contact details', clears: ['anonymous', 'contact', 'shareWithBody', 'consentAt'] },
+  shareWithBody: { label: 'Sharing my details', clears: ['shareWithBody'] },
 };
 
 export class AsbDialog extends JourneyDialog {
@@ -82,6 +85,7 @@ export class AsbDialog extends JourneyDialog {
           this.descriptionStep.bind(this),
           this.anonymousStep.bind(this),
           this.contactStep.bind(this),
+          this.shareStep.bind(this),
           this.consentStep.bind(this),
           this.summaryStep.bind(this),
           this.sendOrChangeStep.bind(this),
@@ -173,10 +177,24 @@ export class AsbDialog extends JourneyDialog {
     return step.beginDialog(DialogIds.contact, { forOther: false, answers: {} });
   }
 
-  private async consentStep(step: WaterfallStepContext<AsbState>): Promise<DialogTurnResult> {
+  /** Residents who give contact details say whether the body that handles ASB may have them (Open311 consumers). */
+  private async shareStep(step: WaterfallStepContext<AsbState>): Promise<DialogTurnResult> {
     const state = step.options;
     if (state.anonymous) delete state.contact;
     else state.contact = step.result as ContactAnswers;
+    const body = this.sharingBody();
+    if (state.anonymous || !body) {
+      delete state.shareWithBody;
+      return step.next();
+    }
+    if (state.shareWithBody !== undefined) return step.next(state.shareWithBody);
+    const prompt = wording.isShortForm(step.context.activity.channelId) ? wording.sms.asbSharePrompt(body.name) : wording.asb.sharePrompt(body.name);
+    return step.prompt(PromptIds.confirm, { prompt, retryPrompt: wording.asb.shareRetry });
+  }
+
+  private async consentStep(step: WaterfallStepContext<AsbState>): Promise<DialogTurnResult> {
+    const state = step.options;
+    if (typeof step.result === 'boolean' && !state.anonymous) state.shareWithBody = step.result;
     return this.promptConsent(step, state.anonymous ? wording.councilText(this.deps.profile, 'asb.consentAnonymous') : wording.consent.prompt);
   }
 
@@ -191,6 +209,8 @@ export class AsbDialog extends JourneyDialog {
       [wording.summaryLabels.description, state.description ?? ''],
       ...(state.anonymous || !state.contact ? [[wording.summaryLabels.anonymous, 'Yes'] as const] : contactSummary(state.contact)),
     ];
+    const body = this.sharingBody();
+    if (body && !state.anonymous && state.shareWithBody !== undefined) lines.push([wording.asb.shareSummary(body.name), state.shareWithBody ? 'Yes' : 'No']);
     return this.promptSummary(step, lines);
   }
 
@@ -198,7 +218,12 @@ export class AsbDialog extends JourneyDialog {
     if (this.wantsChange(step)) return this.promptWhichToChange(step, changeTable);
     const state = step.options;
     const contact = state.anonymous || !state.contact ? ({ anonymous: true } as const) : toContactDetails(state.contact);
-    const referral = await this.submit(step, this.answers(state), contact);
+    const body = this.sharingBody();
+    const sharing =
+      body && !contact.anonymous && state.shareWithBody !== undefined
+        ? { body: body.id, agreed: state.shareWithBody, wordingVersion: wording.SHARING_WORDING_VERSION, at: state.consentAt ?? this.deps.clock.now().toISOString() }
+        : undefined;
+    const referral = await this.submit(step, this.answers(state), contact, sharing ? { sharing } : {});
     await step.context.sendActivity(wording.asb.nextSteps(
         referral.reference,
         wording.councilText(this.deps.profile, 'asb.passedOn', { within: wording.describeHours(this.serviceLevelHours(referral)) }),
@@ -211,6 +236,11 @@ export class AsbDialog extends JourneyDialog {
     return this.applyChange(step, changeTable, WaterfallIds.asb);
   }
 
+
+  private sharingBody(): { id: string; name: string } | null {
+    const settings = this.deps.profile.open311;
+    return settings?.bodies.find((b) => b.id === settings.asbBody) ?? null;
+  }
 
   private answers(state: AsbState): AsbAnswers {
     const location = state.location ?? '';

@@ -3,7 +3,7 @@
  * something", and the hand-over of a typed draft to the referral service. Dialogs collect; services act.
  */
 import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Channel, ContactDetails, Referral, ReferralAnswers, UrgencyReason } from '../services/referrals/model';
+import type { Channel, ContactDetails, Referral, ReferralAnswers, SharingConsent, UrgencyReason } from '../services/referrals/model';
 import { optionsFrom, toChoices } from './choices';
 import type { ContactAnswers } from './contactDialog';
 import type { DialogDeps } from './deps';
@@ -93,7 +93,7 @@ export abstract class JourneyDialog extends InterruptibleDialog {
     step: WaterfallStepContext<JourneyState>,
     answers: ReferralAnswers,
     contact: ContactDetails,
-    options: { partial?: boolean; extraUrgency?: UrgencyReason[]; preferredLanguage?: string; consentWordingVersion?: string } = {},
+    options: { partial?: boolean; extraUrgency?: UrgencyReason[]; preferredLanguage?: string; consentWordingVersion?: string; sharing?: SharingConsent } = {},
   ): Promise<Referral> {
     const conversationId = (step.context.turnState.get(TurnKeys.conversationId) as string | undefined) ?? step.context.activity.conversation.id;
     const flagged = (step.context.turnState.get(TurnKeys.urgency) as UrgencyReason[] | undefined) ?? [];
@@ -112,6 +112,7 @@ export abstract class JourneyDialog extends InterruptibleDialog {
         urgencyReasons: [...flagged, ...(options.extraUrgency ?? [])],
         partial: options.partial ?? false,
         preferredLanguage: options.preferredLanguage ?? null,
+        ...(options.sharing ? { sharing: options.sharing } : {}),
       },
       `${conversationId}:${step.options.journeyKey}`,
     );

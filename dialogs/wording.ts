@@ -19,6 +19,8 @@ import type {
 
 /** Recorded with each consent so the hub knows exactly which notice the resident agreed to. */
 export const PRIVACY_WORDING_VERSION = 'privacy-2026-11-v1';
+/** Recorded with an ASB reporter's answer about sharing their contact details (`asb.sharePrompt`). */
+export const SHARING_WORDING_VERSION = 'asb-sharing-2026-11-v1';
 /** v2 adds the follow-up check-in and the call-back offer after a risk (`safeguardingFollowUp` below). */
 export const CRISIS_WORDING_VERSION = 'crisis-2026-11-v2';
 
@@ -316,6 +318,10 @@ export const asb = {
   anonymousOptions: { anonymous: 'Report anonymously', contact: 'Give my contact details' },
   anonymousRetry: 'Please choose "Report anonymously" or "Give my contact details".',
   // consentAnonymous: councilText(profile, 'asb.consentAnonymous').
+  sharePrompt: (bodyName: string) =>
+    `May the hub share your name and contact details with ${bodyName}, so they can contact you about this report? If you say no, they will get the report without your details.`,
+  shareRetry: 'Please answer yes or no.',
+  shareSummary: (bodyName: string) => `Share my details with ${bodyName}`,
   /** `passedOn`: councilText(profile, 'asb.passedOn', { within }). */
   nextSteps: (reference: string, passedOn: string, anonymous: boolean) =>
     [
@@ -375,6 +381,7 @@ export const sms = {
   slowDown: 'You have sent a lot of messages in a short time. Please wait a few minutes, or call the hub.',
   noPictures: 'Sorry, we cannot use pictures or files sent by text. Please describe it in words instead.',
   // privacyNotice and welcome: councilText(profile, 'sms.privacyNotice' | 'sms.welcome').
+  asbSharePrompt: (bodyName: string) => `Can we give your name and contact details to ${bodyName} about this report? If not, they get it without them.`,
   describeService: (service: DirectoryService) => [service.name, service.phone ? `call ${service.phone}` : service.url].filter(Boolean).join(': '),
 } as const;
 

@@ -49,8 +49,12 @@ export function anonymiseReferral(referral: Referral, at: string): Referral {
         return { ...a, postcode: '', accessNeeds: null };
       case 'cost-of-living':
         return { ...a, postcode: '', notes: null };
-      case 'asb':
-        return { ...a, postcode: null, location: REMOVED, description: null };
+      case 'asb': {
+        // Coordinates (sent by Open311 clients) place the incident as precisely as the typed location.
+        const asb = { ...a, postcode: null, location: REMOVED, description: null };
+        delete asb.coordinates;
+        return asb;
+      }
     }
   })();
   const opaque = `anonymised:${referral.id}`;

@@ -74,6 +74,15 @@ describe('the staff console pages', () => {
     assert.match(page.body, /&lt;img src=x onerror=alert\(1\)&gt;/);
   });
 
+  it('when an ASB reporter answered the sharing question, then the referral page says whether their details may go to that body', async () => {
+    const asb = makeReferral({ kind: 'asb' });
+    await t.app.store.referrals.insertIfAbsent(
+      makeReferral({ ...numbered(1), kind: 'asb', answers: asb.answers, sharing: { body: 'rotherham-asb-team', agreed: false, wordingVersion: 'asb-sharing-2026-11-v1', at: '2026-11-16T09:00:00.000Z' } }),
+    );
+    const page = await (await as('hub-worker')).get<string>('/hub/referrals/referral-1');
+    assert.match(page.body, /Details may go to rotherham-asb-team \(Open311\)<\/dt><dd class="govuk-summary-list__value">No</);
+  });
+
   it('when a lead opens the team page, then it lists workload by person; a worker is refused', async () => {
     await t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1), status: 'claimed', assignee: users['hub-worker'].id }));
 

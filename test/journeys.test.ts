@@ -213,8 +213,9 @@ describe('resident journeys over /api/messages', function () {
         ['Dev Khan', /contact you/],
         ['phone', /phone number/],
         ['0114 496 0999', /best time/],
-        ['morning', /Do you agree/],
-        ['yes', [/Problem: Vandalism or damage/, /Where: Outside the shops on Wellgate, S60 9ZZ/, /When: It keeps happening \(a few times a week\)/]],
+        ['morning', /share your name and contact details with Rotherham Council's anti-social behaviour team/],
+        ['yes', /Do you agree/],
+        ['yes', [/Problem: Vandalism or damage/, /Where: Outside the shops on Wellgate, S60 9ZZ/, /When: It keeps happening \(a few times a week\)/, /Share my details with Rotherham Council's anti-social behaviour team: Yes/]],
       ]);
       const reply = await client.say('Yes, send it');
       assert.match(reply, /call 101/);
@@ -232,6 +233,49 @@ describe('resident journeys over /api/messages', function () {
       });
       assert.equal(referral.ward.code, 'E05012996');
       assert.equal(referral.slaDueAt, '2026-11-18T10:00:00.000Z');
+      assert.deepEqual(referral.sharing, { body: 'rotherham-asb-team', agreed: true, wordingVersion: 'asb-sharing-2026-11-v1', at: '2026-11-16T10:00:00.000Z' });
+    });
+
+    it('when a resident with contact details says no to sharing, then that is recorded, and they can change it at the summary', async () => {
+      const client = new BotClient(t.url);
+      await play(client, [
+        ['report noise', /Where/],
+        ['Clifton Park', /When/],
+        ['earlier today', /danger/],
+        ['no', /describe/],
+        ['Shouting at 2am', /anonymously/],
+        ['Give my contact details', /What is your name/],
+        ['Dev Khan', /contact you/],
+        ['phone', /phone number/],
+        ['0114 496 0999', /best time/],
+        ['any time', /share your name and contact details/],
+        ['no', /Do you agree/],
+        ['yes', /Share my details with Rotherham Council's anti-social behaviour team: No/],
+      ]);
+      const declined = await t.app.store.referrals.getByReference(referenceIn(await client.say('Yes, send it')));
+      assert.equal(declined?.sharing?.agreed, false);
+      assert.equal(declined?.sharing?.body, 'rotherham-asb-team');
+
+      const again = new BotClient(t.url);
+      await play(again, [
+        ['report noise', /Where/],
+        ['Clifton Park', /When/],
+        ['earlier today', /danger/],
+        ['no', /describe/],
+        ['Shouting at 2am', /anonymously/],
+        ['Give my contact details', /What is your name/],
+        ['Dev Khan', /contact you/],
+        ['phone', /phone number/],
+        ['0114 496 0999', /best time/],
+        ['any time', /share your name/],
+        ['no', /Do you agree/],
+        ['yes', /: No/],
+        ['Change something', /What would you like to change/],
+        ['Sharing my details', /share your name and contact details/],
+        ['yes', [/: Yes/, /Shall I send this/]],
+      ]);
+      const changed = await t.app.store.referrals.getByReference(referenceIn(await again.say('Yes, send it')));
+      assert.equal(changed?.sharing?.agreed, true);
     });
 
     it('when the report is anonymous, then no contact details are asked for or stored', async () => {
@@ -251,6 +295,7 @@ describe('resident journeys over /api/messages', function () {
       const referral = await t.app.store.referrals.getByReference(referenceIn(reply));
       assert.deepEqual(referral?.contact, { anonymous: true });
       assert.equal(referral?.ward.source, 'unknown');
+      assert.equal(referral?.sharing, undefined, 'an anonymous reporter is never asked about sharing');
     });
 
     it('when someone is in danger and the resident wants it kept, then they are told to call 999 and an urgent partial report is saved', async () => {

@@ -128,6 +128,15 @@ describe('retention settings in the council profile', () => {
     assert.throws(() => loadCouncilProfile('testshire', { councilsDir: dir }), /retention/);
   });
 
+  it('when an ASB report from an Open311 client is anonymised, then its coordinates go with the location', () => {
+    const base = makeReferral({ kind: 'asb', status: 'closed' });
+    const withCoordinates = makeReferral({ kind: 'asb', status: 'closed', answers: { ...(base.answers as Extract<typeof base.answers, { kind: 'asb' }>), coordinates: { lat: 53.43, long: -1.35 } } });
+    const r = anonymiseReferral(withCoordinates, TEST_NOW);
+    assert.ok(r.answers.kind === 'asb');
+    assert.equal(r.answers.location, REMOVED);
+    assert.equal('coordinates' in r.answers, false);
+  });
+
   it('anonymising keeps the referral valid and marks it once', () => {
     const r = anonymiseReferral(makeReferral({ status: 'closed' }), TEST_NOW);
     assert.ok(isAnonymised(r));

@@ -401,6 +401,8 @@ function answerValue(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? 'None' : value.map((v) => humanise(String(v))).join(', ');
   // Codes such as `someone-else` read as words; free text the resident typed is shown as they typed it.
   if (typeof value === 'string' && /^[a-z]+(-[a-z]+)*$/.test(value)) return humanise(value);
+  // Open311 coordinates: `{lat, long}`.
+  if (typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k} ${String(v)}`).join(', ');
   return String(value);
 }
 
@@ -469,6 +471,7 @@ export function referralPage(o: ReferralPageOptions): SafeHtml {
     ['Consent given', when(r.consent.at)],
     ['Privacy wording agreed', r.consent.wordingVersion],
     ['Texts allowed', o.mayText ? 'Yes' : 'No'],
+    ...(r.sharing ? [[`Details may go to ${r.sharing.body} (Open311)`, r.sharing.agreed ? 'Yes' : 'No'] as [string, Interpolated]] : []),
   ])}
 
   <h2 class="govuk-heading-m">Notes</h2>

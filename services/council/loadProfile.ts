@@ -36,6 +36,7 @@ import type {
   CouncilProfile,
   DirectoryService,
   HubContact,
+  Open311Settings,
   OpeningHours,
   PostcodeLookup,
   ServiceLevels,
@@ -188,6 +189,17 @@ const profileFile = z
         note: z.string().optional(),
       })
       .default(RETENTION_DEFAULTS),
+    /** Open311 GeoReport v2 for ASB: the bodies that may receive reports, and which one handles ASB. */
+    open311: z
+      .strictObject({
+        agencyResponsible: text,
+        serviceNotice: text,
+        bodies: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower case letters, digits and dashes'), name: text })).min(1),
+        asbBody: text,
+        note: z.string().optional(),
+      })
+      .refine((o) => o.bodies.some((b) => b.id === o.asbBody), { message: 'must be the id of one of open311.bodies', path: ['asbBody'] })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     for (const [id, template] of Object.entries(p.wording)) {
@@ -361,6 +373,7 @@ export function loadCouncilProfile(
       postcode: profile.examples.postcode ?? 'AB1 2CD',
       landline: profile.examples.landline ?? profile.hub.phone,
     },
+    ...(profile.open311 ? { open311: profile.open311 } : {}),
   };
 }
 
@@ -475,6 +488,7 @@ function readProfileJson(
     areas: { label: string; exampleData: boolean; list: { id: string; name: string; wardCodes: string[] }[] };
     wording: CouncilWording;
     examples: { postcode?: string | undefined; landline?: string | undefined };
+    open311?: Open311Settings;
   } | null;
   ladCode: string | null;
 } {
@@ -518,6 +532,9 @@ function readProfileJson(
       // The superRefine above has refused any id that is not a CouncilWordingId.
       wording: p.wording as CouncilWording,
       examples: { postcode: p.examples.postcode, landline: p.examples.landline },
+      ...(p.open311
+        ? { open311: { agencyResponsible: p.open311.agencyResponsible, serviceNotice: p.open311.serviceNotice, bodies: p.open311.bodies, asbBody: p.open311.asbBody } }
+        : {}),
     },
     ladCode: p.ladCode,
   };

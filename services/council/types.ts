@@ -115,6 +115,26 @@ export interface CouncilProfile {
   wording: CouncilWording;
   /** profile.json "examples": what residents are shown as an example postcode and landline in re-prompts. */
   examples: { postcode: string; landline: string };
+  /** profile.json "open311": who receives ASB reports over Open311 (bot/routes/open311.ts). Absent: no sharing question. */
+  open311?: Open311Settings;
+}
+
+/** A body that may consume ASB reports over Open311 and whom residents can agree to share their details with. */
+export interface SharingBody {
+  /** e.g. "rotherham-asb-team"; Open311 API keys are issued for one body. */
+  id: string;
+  /** As residents read it: "Rotherham Council's anti-social behaviour team". */
+  name: string;
+}
+
+export interface Open311Settings {
+  /** `agency_responsible` in every service request. */
+  agencyResponsible: string;
+  /** `service_notice`: what happens next, for the consumer. */
+  serviceNotice: string;
+  bodies: SharingBody[];
+  /** The body that handles ASB: the ASB journey asks residents who give contact details whether it may have them. */
+  asbBody: string;
 }
 
 /** Retention periods; the defaults are in services/council/loadProfile.ts and the README. */

@@ -25,7 +25,8 @@ export const STATUS_TRANSITIONS: Readonly<Record<ReferralStatus, readonly Referr
   withdrawn: [],
 };
 
-export const CHANNELS = ['webchat', 'sms', 'emulator', 'directline', 'test', 'other'] as const;
+/** `open311`: submitted by an Open311 client (a FixMyStreet-style tool) rather than a resident's conversation. */
+export const CHANNELS = ['webchat', 'sms', 'emulator', 'directline', 'test', 'other', 'open311'] as const;
 export const channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof channel>;
 
@@ -48,6 +49,19 @@ export const consentRecord = z.object({
   at: z.string().datetime(),
 });
 export type ConsentRecord = z.infer<typeof consentRecord>;
+
+/**
+ * The resident's answer to "may the hub share your contact details with <body>?" (ASB reports with contact details).
+ * `body` is an id from the council profile's `open311.bodies`; only an Open311 consumer for that body may see the
+ * contact details, and only when `agreed`. Referrals saved before the question existed have no record: no sharing.
+ */
+export const sharingConsent = z.object({
+  body: z.string().min(1),
+  agreed: z.boolean(),
+  wordingVersion: z.string().min(1),
+  at: z.string().datetime(),
+});
+export type SharingConsent = z.infer<typeof sharingConsent>;
 
 /** How the hub may reach the resident, exactly as they chose. `anonymous` reports carry no contact at all. */
 export const contactDetails = z.discriminatedUnion('anonymous', [
@@ -111,7 +125,10 @@ export const asbAnswers = z.object({
   when: z.enum(ASB_WHEN),
   frequency: z.enum(ASB_FREQUENCIES).nullable(),
   dangerNow: z.boolean(),
-  description: z.string().max(1000).nullable(),
+  /** 1,000 from the journey; up to 4,000 from an Open311 client, as GeoReport v2 allows. */
+  description: z.string().max(4000).nullable(),
+  /** WGS84, only when a client sent them (Open311 POST); the journey never asks for coordinates. */
+  coordinates: z.object({ lat: z.number().min(-90).max(90), long: z.number().min(-180).max(180) }).optional(),
 });
 export const referralAnswers = z.discriminatedUnion('kind', [befriendingAnswers, costOfLivingAnswers, asbAnswers]);
 export type ReferralAnswers = z.infer<typeof referralAnswers>;
@@ -145,6 +162,7 @@ export const referralDraft = z.object({
   /** True for an ASB report kept at the resident's wish after "someone is in danger now" ended the journey. */
   partial: z.boolean().default(false),
   preferredLanguage: z.string().nullable().default(null),
+  sharing: sharingConsent.optional(),
 });
 export type ReferralDraft = z.input<typeof referralDraft>;
 
@@ -165,6 +183,7 @@ export const referral = z.object({
   channel: channel,
   conversationId: z.string(),
   preferredLanguage: z.string().nullable(),
+  sharing: sharingConsent.optional(),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
   slaDueAt: z.string().datetime(),

@@ -61,6 +61,7 @@ export class ReferralService {
         channel: draft.channel,
         conversationId: draft.conversationId,
         preferredLanguage: draft.preferredLanguage,
+        ...(draft.sharing ? { sharing: draft.sharing } : {}),
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
         slaDueAt: new Date(now.getTime() + dueHours * 3_600_000).toISOString(),

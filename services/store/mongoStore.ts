@@ -15,6 +15,8 @@ import { ensureSmsIndexes, MongoSmsRepository } from './mongoSms';
 import { MongoReferralQueue, ensureQueueIndexes } from './mongo/referralQueue';
 import { MongoSessionRepository, MongoStaffRepository, ensureStaffIndexes, type SessionDoc, type StaffDoc } from './mongo/staffRepo';
 import * as digests from './mongoDigests';
+import { MongoOpen311ConsumerRepository, ensureOpen311Indexes, type Open311ConsumerDoc } from './mongo/open311Consumers';
+import type { Open311ConsumerRepository } from './open311Types';
 import {
   DuplicateReferenceError,
   EtagConflictError,
@@ -85,6 +87,7 @@ export class MongoStore implements Store {
   readonly digestLedger: DigestLedgerRepository;
   readonly digestStats: DigestStatsRepository;
   readonly locks: LockRepository;
+  readonly open311Consumers: Open311ConsumerRepository;
 
   private constructor(private readonly client: MongoClient, private readonly db: Db, clock: Clock) {
     this.referrals = new MongoReferralRepository(db.collection<ReferralDoc>('referrals'));
@@ -97,6 +100,7 @@ export class MongoStore implements Store {
     this.digestLedger = new digests.MongoDigestLedgerRepository(db);
     this.digestStats = new digests.MongoDigestStatsRepository(db);
     this.locks = new digests.MongoLockRepository(db);
+    this.open311Consumers = new MongoOpen311ConsumerRepository(db.collection<Open311ConsumerDoc>('open311Consumers'));
   }
 
   /**
@@ -126,6 +130,7 @@ export class MongoStore implements Store {
 }
 
 async function ensureIndexes(db: Db): Promise<void> {
+  await ensureOpen311Indexes(db);
   await db.collection<ReferralDoc>('referrals').createIndexes([
     { key: { reference: 1 }, name: 'reference_unique', unique: true },
     { key: { idempotencyKey: 1 }, name: 'idempotencyKey_unique', unique: true },

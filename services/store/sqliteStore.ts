@@ -21,6 +21,8 @@ import { migrateHub } from './sqlite/hubSchema';
 import { SqliteReferralQueue } from './sqlite/referralQueue';
 import { SqliteSessionRepository, SqliteStaffRepository } from './sqlite/staffRepo';
 import * as digests from './sqliteDigests';
+import { SqliteOpen311ConsumerRepository } from './sqlite/open311Consumers';
+import type { Open311ConsumerRepository } from './open311Types';
 import {
   DuplicateReferenceError,
   EtagConflictError,
@@ -107,6 +109,7 @@ export class SqliteStore implements Store {
   readonly digestLedger: DigestLedgerRepository;
   readonly digestStats: DigestStatsRepository;
   readonly locks: LockRepository;
+  readonly open311Consumers: Open311ConsumerRepository;
   private readonly pingStatement: Database.Statement<[]>;
 
   private constructor(private readonly db: Db, clock: Clock) {
@@ -120,6 +123,7 @@ export class SqliteStore implements Store {
     this.digestLedger = new digests.SqliteDigestLedgerRepository(db);
     this.digestStats = new digests.SqliteDigestStatsRepository(db);
     this.locks = new digests.SqliteLockRepository(db);
+    this.open311Consumers = new SqliteOpen311ConsumerRepository(db);
     this.pingStatement = db.prepare<[]>('SELECT 1');
   }
 

@@ -9,6 +9,7 @@ import type { Referral, ReferralKind, ReferralStatus } from '../referrals/model'
 import type { ReferralQueueOperations, SessionRepository, StaffRepository } from './hubTypes';
 import type { RetentionBotStateOperations, RetentionReferralOperations, RetentionSmsOperations } from './retentionTypes';
 import type { DigestLedgerRepository, DigestStatsRepository, DigestSubscriptionRepository, LockRepository } from './digestTypes';
+import type { Open311ConsumerRepository } from './open311Types';
 
 export type * from './digestTypes';
 
@@ -82,6 +83,8 @@ export interface Store {
   readonly digestLedger: DigestLedgerRepository;
   readonly digestStats: DigestStatsRepository;
   readonly locks: LockRepository;
+  /** Open311 GeoReport v2 consumers and their hashed API keys (issue 10): open311Types.ts. */
+  readonly open311Consumers: Open311ConsumerRepository;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -166,3 +169,4 @@ export interface SmsRepository extends RetentionSmsOperations {
 }
 // ---- staff console (issue 5) ----
 export * from './hubTypes';
+export * from './open311Types';
