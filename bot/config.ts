@@ -110,6 +110,12 @@ export const configSchema = z
     /** Base URL of postcodes.io, or of the council's own copy of it; default https://api.postcodes.io */
     POSTCODES_IO_URL: optionalUrl,
     POSTCODES_IO_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    /** Base URL of the council's Open Referral UK API (its /services and /taxonomies), for directory imports. */
+    DIRECTORY_FEED_URL: optionalUrl,
+    /** Import from DIRECTORY_FEED_URL every this many minutes inside the server; 0 (the default): never. */
+    DIRECTORY_IMPORT_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(0),
+    /** Longest one request to the feed may take before the import gives up (the directory in force stays). */
+    DIRECTORY_FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -164,6 +170,9 @@ export const configSchema = z
     }
     if (env.NOTIFY_API_KEY && !env.NOTIFY_TEMPLATE_ID) {
       ctx.addIssue({ code: 'custom', path: ['NOTIFY_TEMPLATE_ID'], message: 'is required with NOTIFY_API_KEY (a template with ((subject)) and ((body)))' });
+    }
+    if (env.DIRECTORY_IMPORT_INTERVAL_MINUTES > 0 && !env.DIRECTORY_FEED_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DIRECTORY_FEED_URL'], message: 'is required when DIRECTORY_IMPORT_INTERVAL_MINUTES is more than 0' });
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({

@@ -15,6 +15,7 @@ import { sendError } from './httpErrors';
 import { registerWebChat } from './webchat/routes';
 import { registerHub } from './routes/hub';
 import { registerMetrics } from './routes/metrics';
+import { registerDirectoryRoutes } from './routes/directory';
 
 export interface RunningServer {
   server: Server;
@@ -86,6 +87,7 @@ export function buildServer(app: App): Server {
   });
 
   registerMetrics(server, app);
+  registerDirectoryRoutes(server, app);
   registerWebChat(server, app);
   registerHub(server, app);
 
