@@ -330,10 +330,10 @@ export function describeDistance(km: number): string {
   return `about ${miles < 10 ? miles.toFixed(1) : Math.round(miles)} miles away`;
 }
 
-/** Whether it is open today, or when next: "Open today 10am to 1pm", "Closed today, next open Wednesday 10am to 1pm". */
+/** Whether it is open today, or when next: "Open today 10am to 1pm", "Next open Wednesday 10am to 1pm". */
 export function describeToday(signpost: Signpost, now: Date): string | null {
   if (signpost.openToday.length > 0) return `Open today ${sessionTimes(signpost.openToday)}`;
-  if (signpost.nextOpening) return `Closed today, next open ${dayOf(signpost.nextOpening, now)} ${sessionTimes([signpost.nextOpening])}`;
+  if (signpost.nextOpening) return `Next open ${dayOf(signpost.nextOpening, now)} ${sessionTimes([signpost.nextOpening])}`;
   return null;
 }
 
@@ -378,11 +378,11 @@ export const sms = {
   welcome: (councilShortName: string) =>
     `${councilShortName} Community Hub. We can find you someone to talk to, help with the cost of living, or take a report of anti-social behaviour.`,
   describeService: (service: DirectoryService) => [service.name, service.phone ? `call ${service.phone}` : service.url].filter(Boolean).join(': '),
-  /** The short listing plus "(open today)" or "(closed today, open Wed)": a text has no room for hours. */
+  /** The short listing plus "(open today)" or "(next open Wed)": a text has no room for hours. */
   describeSignpost: (signpost: Signpost, now: Date) => {
     const base = sms.describeService(signpost.service);
     if (signpost.openToday.length > 0) return `${base} (open today)`;
-    if (signpost.nextOpening) return `${base} (closed today, open ${dayOf(signpost.nextOpening, now, true)})`;
+    if (signpost.nextOpening) return `${base} (next open ${dayOf(signpost.nextOpening, now, true)})`;
     return base;
   },
 } as const;

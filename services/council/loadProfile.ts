@@ -455,7 +455,8 @@ function readProfileJson(
       },
     },
     ladCode: p.ladCode,
-    taxonomyNeeds: p.directory?.taxonomyNeeds ?? TAXONOMY_NEEDS,
+    // Laid over the local codes, so a council adding its feed's terms keeps its directory.json working.
+    taxonomyNeeds: { ...TAXONOMY_NEEDS, ...(p.directory?.taxonomyNeeds ?? {}) },
   };
 }
 

@@ -35,9 +35,16 @@ export class DirectoryImporter {
 
   constructor(private readonly deps: ImporterDeps) {}
 
+  private waiting: ((report: ImportReport) => void)[] = [];
+
   /** The most recent import's report (null before the first), for operators. */
   lastReport(): ImportReport | null {
     return this.last;
+  }
+
+  /** The next report to be made (a scheduled import finishing, say). */
+  nextReport(): Promise<ImportReport> {
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   /** Runs one import; a second call while one runs shares its result rather than fetching twice. */
@@ -91,6 +98,9 @@ export class DirectoryImporter {
   private finish(report: ImportReport, notAppliedBecause: string | null): ImportReport {
     const done = { ...report, finishedAt: this.deps.clock.now().toISOString(), notAppliedBecause };
     this.last = done;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve(done);
     return done;
   }
 
@@ -212,8 +222,11 @@ export function restoreDirectory(deps: Omit<ImporterDeps, 'clock'>): void {
   deps.logger.info({ source: snapshot.source.kind, services: checked.records.length, dropped: checked.rejected.length }, 'directory restored from the last import');
 }
 
-/** Runs the import now and then every `everyMs`, until the returned function is called. */
-export function scheduleImports(importer: DirectoryImporter, source: ImportSource, logger: Logger, everyMs: number, firstRunMs = 5_000): () => void {
+/**
+ * Runs the import soon after start-up (the kept import serves meanwhile) and then every `everyMs`, until the
+ * returned function is called.
+ */
+export function scheduleImports(importer: DirectoryImporter, source: ImportSource, logger: Logger, everyMs: number, firstRunMs = 0): () => void {
   const tick = (): void => {
     importer.run(source).catch((err: unknown) => logger.error({ errType: err instanceof Error ? err.name : 'unknown' }, 'directory import crashed'));
   };

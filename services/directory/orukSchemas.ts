@@ -86,3 +86,24 @@ export function serviceListFields(): { service: string[]; organization: string[]
   const schema = readSchema('compiled/service_list.json') as { properties: Record<string, { properties?: Record<string, unknown> }> };
   return { service: Object.keys(schema.properties), organization: Object.keys(schema.properties['organization']?.properties ?? {}) };
 }
+
+const UPSTREAM = 'https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/';
+const OPENAPI_ID = 'urn:oruk:openapi.json';
+
+/**
+ * A validator for the 200 response of one path in the standard's OpenAPI document, exactly as the document
+ * states it (its Page envelope and the schemas it references). The references point at the upstream repository;
+ * they resolve to the local copies here, so checking works offline and against the files we ship.
+ */
+export function openApiResponseValidator(apiPath: '/services' | '/services/{id}' | '/taxonomies' | '/taxonomies/{id}'): (value: unknown) => SchemaProblem[] {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema(readSchema('compiled/service.json'), `${UPSTREAM}compiled/service.json`);
+  ajv.addSchema(readSchema('compiled/service_list.json'), `${UPSTREAM}compiled/service_list.json`);
+  ajv.addSchema(readSchema('taxonomy.json'), `${UPSTREAM}taxonomy.json`);
+  ajv.addSchema(readSchema('taxonomy_term.json'), `${UPSTREAM}taxonomy_term.json`);
+  ajv.addSchema(readSchema('openapi.json'), OPENAPI_ID);
+  const pointer = `/paths/${apiPath.replace(/~/g, '~0').replace(/\//g, '~1')}/get/responses/200/content/application~1json/schema`;
+  const validate = ajv.compile({ $ref: `${OPENAPI_ID}#${pointer.replace(/[{}]/g, encodeURIComponent)}` });
+  return (value) => problems(validate, value);
+}

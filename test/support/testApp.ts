@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../../bot/server';
 import { ManualClock } from '../../services/clock';
 import { loadCouncilProfile } from '../../services/council/loadProfile';
 import { TablePostcodeLookup } from '../../services/council/postcodeTable';
+import type { CouncilProfile } from '../../services/council/types';
 
 export interface TestApp {
   app: App;
@@ -37,12 +38,12 @@ export function rotherhamWithTestPostcodes() {
 }
 
 export async function startTestApp(
-  options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string>; logger?: Logger } = {},
+  options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string>; logger?: Logger; profile?: CouncilProfile } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? tempDataDir();
   const clock = options.clock ?? new ManualClock(TEST_NOW);
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
-  const app = await createApp(config, { clock, profile: rotherhamWithTestPostcodes(), logger: options.logger ?? pino({ level: 'silent' }) });
+  const app = await createApp(config, { clock, profile: options.profile ?? rotherhamWithTestPostcodes(), logger: options.logger ?? pino({ level: 'silent' }) });
   const server = await startServer(app, { port: 0 });
   return {
     app,
