@@ -11,6 +11,8 @@ import path from 'node:path';
 import { DEFAULT_COUNCILS_DIR, loadCouncilProfile } from '../services/council/loadProfile';
 import { CsvFormatError, TablePostcodeLookup } from '../services/council/postcodeTable';
 import { PostcodesIoLookup } from '../services/council/postcodesIo';
+import { importOnspd, toPostcodeTableCsv } from '../services/council/onspd';
+import { Readable } from 'node:stream';
 import type { ServiceSession } from '../services/council/types';
 import { checkDirectory, mappingContext } from '../services/directory/importer';
 import { isOpenNow, nextOpenings } from '../services/directory/openingTimes';
@@ -65,6 +67,16 @@ describe('postcode centroids', () => {
   it('when a centroid is half given or outside the UK, then the table is refused with the line', () => {
     assert.throws(() => TablePostcodeLookup.fromCsv('postcode,ward_code,latitude,longitude\nS60 9ZZ,E05012996,53.4,\n', wards, 'test'), (e: unknown) => e instanceof CsvFormatError && /line 2: latitude and longitude/.test(e.message));
     assert.throws(() => TablePostcodeLookup.fromCsv('postcode,ward_code,latitude,longitude\nS60 9ZZ,E05012996,-1.3,53.4\n', wards, 'test'), CsvFormatError);
+  });
+
+  it('when the ONS Postcode Directory has lat and long, then the imported table keeps them and the lookup gives them', async () => {
+    const onspd = 'pcds,doterm,oslaua,osward,lat,long\nS60 9ZZ,,E08000018,E05012996,53.425100,-1.356200\nS65 9ZZ,,E08000018,E05013010,99.999999,0.000000\n';
+    const { rows } = await importOnspd(Readable.from([onspd]), wards, 'E08000018');
+    const csv = toPostcodeTableCsv(rows);
+    assert.equal(csv, 'postcode,ward_code,source,latitude,longitude\nS60 9ZZ,E05012996,onspd,53.4251,-1.3562\nS65 9ZZ,E05013010,onspd,,\n');
+    const table = TablePostcodeLookup.fromCsv(csv, wards, 'postcodes.csv');
+    assert.deepEqual((await table.wardFor('S60 9ZZ'))?.location, { latitude: 53.4251, longitude: -1.3562 });
+    assert.equal((await table.wardFor('S65 9ZZ'))?.location, undefined);
   });
 
   it('when postcodes.io answers with a latitude and longitude, then the ward comes with the centroid', async () => {
