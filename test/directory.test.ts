@@ -9,6 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import pino from 'pino';
 import { loadConfig } from '../bot/config';
 import { loadCouncilProfile } from '../services/council/loadProfile';
@@ -197,6 +198,23 @@ describe('service directory (Open Referral UK)', function () {
       assert.ok(problems.includes('total_items: must be integer'), problems.join('\n'));
       assert.ok(problems.includes('contents/0/id: must match format "uuid"'), problems.join('\n'));
       assert.ok(problems.includes('contents/0/status: is missing'), problems.join('\n'));
+    });
+
+    it('when any query string arrives, then the answer is a page or a 400, never a 500', async () => {
+      t = await startTestApp();
+      const base = (t as TestApp).url;
+      const param = fc.constantFrom('page', 'per_page', 'search', 'taxonomy_term_id', 'taxonomy_id', 'other');
+      const value = fc.oneof(fc.string({ maxLength: 40 }), fc.integer().map(String), fc.constantFrom('', '-1', '1e9', 'NaN', '%', '[]'));
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(param, value), { maxLength: 4 }), fc.constantFrom('services', 'taxonomies'), async (pairs, resource) => {
+          const query = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+          const res = await fetch(`${base}/api/directory/${resource}?${query}`);
+          const body = (await res.json()) as Record<string, unknown>;
+          assert.ok(res.status === 200 || res.status === 400, `${res.status} for ?${query}`);
+          if (res.status === 200) assert.deepEqual((resource === 'services' ? servicesPage : taxonomiesPage)(body), []);
+        }),
+        { numRuns: 60 },
+      );
     });
 
     it('when an import is in force, then the imported records are served and validate', async () => {
