@@ -136,6 +136,12 @@ describe('service directory (Open Referral UK)', function () {
       assert.equal(broken.applied, false);
       assert.match(broken.notAppliedBecause ?? '', /\/services page 1 is not an Open Referral UK page: total_items: is missing/);
 
+      feed.brokenPages = false;
+      feed.services = goodServices();
+      for (const s of feed.services.slice(0, 4)) feed.failingDetails.add(String(s['id']));
+      const mostlyDown = await t.app.directoryImporter.run({ kind: 'feed', url: feed.url });
+      assert.match(mostlyDown.notAppliedBecause ?? '', /the source failed: \/services\/\{id\}: 4 of 7 services could not be fetched/);
+
       const url = feed.url;
       await feed.stop();
       const down = await t.app.directoryImporter.run({ kind: 'feed', url, timeoutMs: 2000 });

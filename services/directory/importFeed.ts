@@ -19,6 +19,9 @@ export interface FeedOptions {
   maxPages?: number;
 }
 
+/** An answer announcing more than this is refused before it is read (a full service is a few kilobytes). */
+const MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
+
 export class FeedError extends Error {
   constructor(message: string) {
     super(message);
@@ -46,6 +49,10 @@ export async function fetchFeed(options: FeedOptions): Promise<FetchedDirectory>
     if (!response.ok) {
       await response.body?.cancel();
       return { status: response.status, body: undefined };
+    }
+    if (Number(response.headers.get('content-length') ?? 0) > MAX_RESPONSE_BYTES) {
+      await response.body?.cancel();
+      throw new FeedError(`${pathAndQuery.split('?')[0] ?? pathAndQuery}: the answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`);
     }
     try {
       return { status: response.status, body: (await response.json()) as unknown };
@@ -87,6 +94,7 @@ export async function fetchFeed(options: FeedOptions): Promise<FetchedDirectory>
   }
 
   const services: unknown[] = [];
+  let unreachable = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < ids.length) {
@@ -96,10 +104,18 @@ export async function fetchFeed(options: FeedOptions): Promise<FetchedDirectory>
         body: err instanceof Error ? err.message : 'failed',
       }));
       if (status === 200) services.push(body);
-      else rejected.push({ id, reasons: [status === 0 ? `/services/{id}: ${String(body)}` : `/services/{id}: HTTP ${status}`] });
+      else {
+        if (status === 0 || status >= 500) unreachable += 1;
+        rejected.push({ id, reasons: [status === 0 ? `/services/{id}: ${String(body)}` : `/services/{id}: HTTP ${status}`] });
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  // One record the server cannot give is that record's problem; most of them is the server's, and putting half a
+  // directory in force would hide the rest from residents until the next import.
+  if (ids.length > 0 && unreachable * 2 > ids.length) {
+    throw new FeedError(`/services/{id}: ${unreachable} of ${ids.length} services could not be fetched`);
+  }
   // Keep the feed's order, whatever order the details arrived in: the council's order is the listing's priority.
   const order = new Map(ids.map((id, i) => [id, i]));
   services.sort((a, b) => (order.get(idOf(a) ?? '') ?? 0) - (order.get(idOf(b) ?? '') ?? 0));
