@@ -197,6 +197,17 @@ describe('service directory (Open Referral UK)', function () {
 
       const food = await getJson(`${t.url}/api/directory/services?taxonomy_term_id=40a01562-2792-53b5-890e-97484a0ffdf6`);
       assert.equal(food.body['total_items'], 3);
+      for (const root of ['/api/directory', '/api/directory/']) {
+        const about = await getJson(`${t.url}${root}`);
+        assert.equal(about.status, 200, root);
+        assert.deepEqual(openApiResponseValidator('/')(about.body), []);
+        assert.equal(about.body['version'], '3.0');
+      }
+      const one = await getJson(`${t.url}/api/directory/taxonomies/${uuidFor('nothing')}`);
+      assert.equal(one.status, 404);
+      const taxonomyId = ((taxonomies.body['contents'] as { id: string }[])[0] as { id: string }).id;
+      const taxonomyOne = await getJson(`${t.url}/api/directory/taxonomies/${taxonomyId}`);
+      assert.deepEqual(openApiResponseValidator('/taxonomies/{id}')(taxonomyOne.body), []);
     });
 
     it('when the validator is given a response that breaks the standard, then it says where', () => {

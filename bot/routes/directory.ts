@@ -91,13 +91,15 @@ export function registerDirectoryRoutes(server: Server, app: Pick<App, 'director
       }
     };
 
-  server.get(`${DIRECTORY_BASE}/`, route((_req, res) => {
+  const about = route((_req, res) => {
     res.json({
       version: '3.0',
       profile: 'https://github.com/openreferral/uk-profile',
       openapi_url: 'https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json',
     });
-  }));
+  });
+  server.get(DIRECTORY_BASE, about);
+  server.get(`${DIRECTORY_BASE}/`, about);
 
   server.get(`${DIRECTORY_BASE}/services`, route((req, res) => {
     const q = parseQuery(servicesQuery, req);

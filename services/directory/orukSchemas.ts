@@ -88,14 +88,14 @@ export function serviceListFields(): { service: string[]; organization: string[]
 }
 
 const UPSTREAM = 'https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/';
-const OPENAPI_ID = 'urn:oruk:openapi.json';
+const OPENAPI_ID = 'https://oruk.invalid/openapi.json';
 
 /**
  * A validator for the 200 response of one path in the standard's OpenAPI document, exactly as the document
  * states it (its Page envelope and the schemas it references). The references point at the upstream repository;
  * they resolve to the local copies here, so checking works offline and against the files we ship.
  */
-export function openApiResponseValidator(apiPath: '/services' | '/services/{id}' | '/taxonomies' | '/taxonomies/{id}'): (value: unknown) => SchemaProblem[] {
+export function openApiResponseValidator(apiPath: '/' | '/services' | '/services/{id}' | '/taxonomies' | '/taxonomies/{id}'): (value: unknown) => SchemaProblem[] {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema(readSchema('compiled/service.json'), `${UPSTREAM}compiled/service.json`);
@@ -103,7 +103,12 @@ export function openApiResponseValidator(apiPath: '/services' | '/services/{id}'
   ajv.addSchema(readSchema('taxonomy.json'), `${UPSTREAM}taxonomy.json`);
   ajv.addSchema(readSchema('taxonomy_term.json'), `${UPSTREAM}taxonomy_term.json`);
   ajv.addSchema(readSchema('openapi.json'), OPENAPI_ID);
+  const openApi = readSchema('openapi.json') as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: { $ref?: string } }> }> } }> };
+  const schema = openApi.paths[apiPath]?.get.responses['200']?.content['application/json']?.schema;
   const pointer = `/paths/${apiPath.replace(/~/g, '~0').replace(/\//g, '~1')}/get/responses/200/content/application~1json/schema`;
-  const validate = ajv.compile({ $ref: `${OPENAPI_ID}#${pointer.replace(/[{}]/g, encodeURIComponent)}` });
+  // A response that is only a reference to a schema file is checked by that file itself, under its own address,
+  // so the file's relative references ("taxonomy_term.json") resolve as they do upstream.
+  const direct = schema?.$ref !== undefined && Object.keys(schema).length === 1 ? ajv.getSchema(schema.$ref) : undefined;
+  const validate = direct ?? ajv.compile({ $ref: `${OPENAPI_ID}#${pointer.replace(/[{}]/g, encodeURIComponent)}` });
   return (value) => problems(validate, value);
 }
