@@ -22,6 +22,9 @@ import { withCorrelation } from '../services/correlation';
 import { createLogger, type Logger } from '../services/logger';
 import { HubMetrics, metricChannel, queueDepthFromCounts } from '../services/metrics';
 import { RetentionJob, scheduleRetention } from '../services/retention';
+import { DirectoryImporter, restoreDirectory, scheduleImports } from '../services/directory/importer';
+import { LiveDirectory } from '../services/directory/liveDirectory';
+import { SnapshotStore } from '../services/directory/snapshotStore';
 import { OPEN_STATUSES } from '../services/store/hubTypes';
 import { ReferralService } from '../services/referrals/referralService';
 import { SafeguardingAlertFeed } from '../services/safeguarding/alerts';
@@ -68,6 +71,9 @@ export interface App {
   digests: DigestSetup;
   /** Open311 GeoReport v2 for ASB reports (issue 10): consumers' API keys and the use cases behind /open311/v2. */
   open311: { keys: Open311Keys; georeport: GeoReport };
+  /** The service directory in force, and the importer that replaces it (DIRECTORY_FEED_URL, npm run directory). */
+  directory: LiveDirectory;
+  directoryImporter: DirectoryImporter;
   close(): Promise<void>;
 }
 
@@ -136,8 +142,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const onTurnError = createOnTurnError({ logger, hubPhone: profile.hub.phone });
   adapter.onTurnError = onTurnError;
 
+  const directory = new LiveDirectory(profile.directory);
+  const snapshots = new SnapshotStore(path.resolve(config.DATA_DIR));
+  restoreDirectory({ profile, live: directory, snapshots, logger });
+  const directoryImporter = new DirectoryImporter({ profile, live: directory, snapshots, clock, logger });
+  const stopDirectoryImports =
+    config.DIRECTORY_FEED_URL && config.DIRECTORY_IMPORT_INTERVAL_MINUTES > 0
+      ? scheduleImports(
+          directoryImporter,
+          { kind: 'feed', url: config.DIRECTORY_FEED_URL, timeoutMs: config.DIRECTORY_FEED_TIMEOUT_MS },
+          logger,
+          config.DIRECTORY_IMPORT_INTERVAL_MINUTES * 60_000,
+        )
+      : () => undefined;
+
   const conversationState = new ConversationState(new StoreStorage(store.botState));
-  const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock, language: language.analyser });
+  const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock, directory, language: language.analyser });
   const innerBot = overrides.bot ?? residentBot;
   // Every channel (/api/messages, SMS, Direct Line) runs this one bot, so turns are timed here, in one place.
   // A turn that does not start inside an HTTP request (a Direct Line socket, an SMS replayed after a restart) gets a
@@ -186,7 +206,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     retention,
     digests,
     open311,
+    directory,
+    directoryImporter,
     close: async () => {
+      stopDirectoryImports();
       stopRetention();
       await digests.close();
       await sms?.close();

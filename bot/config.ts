@@ -124,6 +124,12 @@ export const configSchema = z
     /** Open311 GeoReport v2 (/open311/v2): requests one API key may make per OPEN311_RATE_WINDOW_SECONDS; then 429. */
     OPEN311_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
     OPEN311_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** Base URL of the council's Open Referral UK API (its /services and /taxonomies), for directory imports. */
+    DIRECTORY_FEED_URL: optionalUrl,
+    /** Import from DIRECTORY_FEED_URL every this many minutes inside the server; 0 (the default): never. */
+    DIRECTORY_IMPORT_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(0),
+    /** Longest one request to the feed may take before the import gives up (the directory in force stays). */
+    DIRECTORY_FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
@@ -178,6 +184,9 @@ export const configSchema = z
     }
     if (env.NOTIFY_API_KEY && !env.NOTIFY_TEMPLATE_ID) {
       ctx.addIssue({ code: 'custom', path: ['NOTIFY_TEMPLATE_ID'], message: 'is required with NOTIFY_API_KEY (a template with ((subject)) and ((body)))' });
+    }
+    if (env.DIRECTORY_IMPORT_INTERVAL_MINUTES > 0 && !env.DIRECTORY_FEED_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DIRECTORY_FEED_URL'], message: 'is required when DIRECTORY_IMPORT_INTERVAL_MINUTES is more than 0' });
     }
     if (env.NODE_ENV === 'production' && !env.HASH_SECRET) {
       ctx.addIssue({

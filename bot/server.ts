@@ -16,6 +16,7 @@ import { registerWebChat } from './webchat/routes';
 import { registerHub } from './routes/hub';
 import { registerMetrics } from './routes/metrics';
 import { registerOpen311 } from './routes/open311';
+import { registerDirectoryRoutes } from './routes/directory';
 
 export interface RunningServer {
   server: Server;
@@ -87,6 +88,7 @@ export function buildServer(app: App): Server {
   });
 
   registerMetrics(server, app);
+  registerDirectoryRoutes(server, app);
   registerWebChat(server, app);
   registerHub(server, app);
   registerOpen311(server, app);

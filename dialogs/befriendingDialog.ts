@@ -165,7 +165,27 @@ export class BefriendingDialog extends JourneyDialog {
     await step.context.sendActivity(
       wording.befriending.nextSteps(referral.reference, this.deps.profile.hub, this.serviceLevelHours(referral), referral.urgent),
     );
+    await this.signpostMeanwhile(step);
     return step.endDialog({ reference: referral.reference });
+  }
+
+  /**
+   * Befriending takes a few days to arrange: meanwhile, services for what they would enjoy, for their ward or
+   * nearest first, open today first.
+   */
+  private async signpostMeanwhile(step: WaterfallStepContext<BefriendingState>): Promise<void> {
+    const state = step.options;
+    const short = wording.isShortForm(step.context.activity.channelId);
+    const now = this.deps.clock.now();
+    const ward = await this.wardForSignposting(state.postcode);
+    const signposts = this.deps.directory.find({ needs: state.interests?.length ? state.interests : ['befriending'], ward, now, limit: short ? 2 : 3 });
+    if (signposts.length === 0) return;
+    const lines = [
+      wording.befriending.meanwhileIntro(this.forOther(state)),
+      ...signposts.map((s) => (short ? wording.sms.describeSignpost(s, now) : wording.describeSignpost(s, now))),
+    ];
+    if (this.deps.directory.current().exampleData) lines.push(wording.costOfLiving.signpostExampleNote);
+    await step.context.sendActivity(lines.join('\n'));
   }
 
   private async applyChangeStep(step: WaterfallStepContext<BefriendingState>): Promise<DialogTurnResult> {

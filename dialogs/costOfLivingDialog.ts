@@ -3,7 +3,7 @@
  * call-back, which if accepted collects contact details, postcode and consent and becomes a referral.
  */
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { servicesFor } from '../services/council/loadProfile';
+import { NEARBY_KM, type Signpost } from '../services/directory/liveDirectory';
 import type { CostOfLivingNeed } from '../services/referrals/model';
 import { addCommonPrompts, MultiChoicePrompt, optionsFrom } from './choices';
 import { ContactDialog, type ContactAnswers } from './contactDialog';
@@ -82,14 +82,17 @@ export class CostOfLivingDialog extends JourneyDialog {
     const state = step.options;
     state.needs = step.result as CostOfLivingNeed[];
     if (state.wantsCallback) return step.next(true);
-    const { profile } = this.deps;
+    const { directory, clock } = this.deps;
     const short = wording.isShortForm(step.context.activity.channelId);
-    const services = servicesFor(profile, state.needs).slice(0, short ? 3 : 4);
-    state.signposted = services.map((s) => s.id);
-    const lines = services.length
-      ? [wording.costOfLiving.signpostIntro, ...services.map(short ? wording.sms.describeService : wording.describeService)]
+    // Before any postcode is asked: borough-wide services, open today first. (A postcode already given, when the
+    // resident changes their needs at the summary, brings in the services for their ward too.)
+    const ward = await this.wardForSignposting(state.postcode);
+    const signposts = directory.find({ needs: state.needs, ward, now: clock.now(), limit: short ? 3 : 4 });
+    state.signposted = signposts.map((s) => s.service.id);
+    const lines = signposts.length
+      ? [wording.costOfLiving.signpostIntro, ...this.listing(signposts, short)]
       : [wording.costOfLiving.noServices];
-    if (services.length && profile.directory.exampleData) lines.push(wording.costOfLiving.signpostExampleNote);
+    if (signposts.length && directory.current().exampleData) lines.push(wording.costOfLiving.signpostExampleNote);
     await step.context.sendActivity(lines.join('\n'));
     return step.prompt(PromptIds.confirm, { prompt: wording.costOfLiving.callbackPrompt, retryPrompt: wording.costOfLiving.callbackRetry });
   }
@@ -112,9 +115,35 @@ export class CostOfLivingDialog extends JourneyDialog {
     return step.prompt(PromptIds.postcode, { prompt: wording.postcode.prompt(false), retryPrompt: wording.councilText(this.deps.profile, 'postcode.retry') });
   }
 
+  private listing(signposts: readonly Signpost[], short: boolean): string[] {
+    const now = this.deps.clock.now();
+    return signposts.map((s) => (short ? wording.sms.describeSignpost(s, now) : wording.describeSignpost(s, now)));
+  }
+
+  /**
+   * Once the postcode is known: services for the resident's ward, or within walking-and-bus distance, that the
+   * first listing (borough-wide only) could not offer.
+   */
+  private async signpostNearby(step: WaterfallStepContext<CostOfLivingState>): Promise<void> {
+    const state = step.options;
+    const ward = await this.wardForSignposting(state.postcode);
+    if (ward === null) return;
+    const shown = new Set(state.signposted ?? []);
+    const short = wording.isShortForm(step.context.activity.channelId);
+    const nearby = this.deps.directory
+      .find({ needs: state.needs ?? [], ward, now: this.deps.clock.now() })
+      .filter((s) => !shown.has(s.service.id) && (s.wardLocal || (s.distanceKm !== null && s.distanceKm <= NEARBY_KM)))
+      .slice(0, 2);
+    if (nearby.length === 0) return;
+    state.signposted = [...(state.signposted ?? []), ...nearby.map((s) => s.service.id)];
+    await step.context.sendActivity([wording.costOfLiving.nearYouIntro, ...this.listing(nearby, short)].join('\n'));
+  }
+
   private async notesStep(step: WaterfallStepContext<CostOfLivingState>): Promise<DialogTurnResult> {
     const state = step.options;
+    const firstTime = state.postcode === undefined;
     state.postcode = step.result as string;
+    if (firstTime) await this.signpostNearby(step);
     if (state.notes !== undefined) return step.next(state.notes ?? 'no');
     return step.prompt(PromptIds.optionalText1000, { prompt: wording.costOfLiving.notesPrompt, retryPrompt: wording.costOfLiving.notesRetry });
   }

@@ -1,5 +1,6 @@
 import type { Clock } from '../services/clock';
 import type { CouncilProfile } from '../services/council/types';
+import type { LiveDirectory } from '../services/directory/liveDirectory';
 import type { ReferralService } from '../services/referrals/referralService';
 
 /** What the dialogs need from the outside, injected so tests can run them against a real store and a fixed clock. */
@@ -7,4 +8,6 @@ export interface DialogDeps {
   profile: CouncilProfile;
   referrals: Pick<ReferralService, 'submitReferral' | 'recordPersonRequest' | 'recordSafeguardingFollowUp'>;
   clock: Clock;
+  /** The service directory in force (shipped, or the last good import) that the journeys signpost from. */
+  directory: Pick<LiveDirectory, 'find' | 'current'>;
 }

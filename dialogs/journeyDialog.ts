@@ -3,6 +3,7 @@
  * something", and the hand-over of a typed draft to the referral service. Dialogs collect; services act.
  */
 import type { DialogTurnResult, FoundChoice, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { WardMatch } from '../services/council/types';
 import type { Channel, ContactDetails, Referral, ReferralAnswers, SharingConsent, UrgencyReason } from '../services/referrals/model';
 import { optionsFrom, toChoices } from './choices';
 import type { ContactAnswers } from './contactDialog';
@@ -117,6 +118,19 @@ export abstract class JourneyDialog extends InterruptibleDialog {
       `${conversationId}:${step.options.journeyKey}`,
     );
     return referral;
+  }
+
+  /**
+   * The resident's ward (with the postcode's centroid when the lookup has it), for signposting only. A failed
+   * lookup is not the resident's problem: they get borough-wide services instead.
+   */
+  protected async wardForSignposting(postcode: string | undefined): Promise<WardMatch | null> {
+    if (!postcode) return null;
+    try {
+      return await this.deps.profile.postcodes.wardFor(postcode);
+    } catch {
+      return null;
+    }
   }
 
   protected serviceLevelHours(referral: Referral): number {

@@ -5,8 +5,11 @@
  * Plain English: short sentences, "we" for the hub, no jargon. Crisis wording is fixed and approved: change it
  * only with the council's safeguarding lead, and bump {@link CRISIS_WORDING_VERSION}.
  */
+import { spokenTime } from '../services/council/loadProfile';
 import type { CouncilProfile, DirectoryService, HubContact } from '../services/council/types';
 import { describeMonths, fillTemplate, type CouncilWordingId } from '../services/council/wording';
+import type { Signpost } from '../services/directory/liveDirectory';
+import { DAY_NAMES, londonDay, type Opening } from '../services/directory/openingTimes';
 import type { LanguageWording } from './translations';
 import type {
   AsbType,
@@ -243,6 +246,7 @@ export const befriending = {
   needsPrompt: (forOther: boolean) =>
     `Is there anything that would help ${forOther ? 'them' : 'you'}, like access needs or a language other than English? Type it, or type "no".`,
   needsRetry: 'Please keep it to 500 characters or fewer, or type "no".',
+  meanwhileIntro: (forOther: boolean) => `In the meantime, these are near ${forOther ? 'them' : 'you'}:`,
   nextSteps: (reference: string, hub: HubContact, withinHours: number, urgent: boolean) =>
     [
       `Thank you. Your reference is ${reference}.`,
@@ -266,6 +270,7 @@ export const costOfLiving = {
   } satisfies Record<CostOfLivingNeed, string>,
   signpostIntro: 'These services can help now:',
   signpostExampleNote: '(These are example listings while the council sets up its directory.)',
+  nearYouIntro: 'Near you there is also:',
   noServices: 'I could not find a listed service for that, but the hub can help.',
   callbackPrompt: 'Would you like someone from the hub to call you back to talk it through?',
   callbackRetry: 'Please answer yes or no.',
@@ -351,6 +356,44 @@ export function describeService(service: DirectoryService): string {
   return lines.join('\n');
 }
 
+function sessionTimes(openings: readonly Opening[]): string {
+  return openings.map((o) => `${spokenTime(o.opens)} to ${spokenTime(o.closes)}`).join(' and ');
+}
+
+/** "Wednesday" within the coming week, "Tuesday 1 December" beyond it; short: "Wed", "Tue 1 Dec". */
+function dayOf(opening: Opening, now: Date, short = false): string {
+  const today = londonDay(now).date;
+  const days = Math.round((Date.parse(`${opening.date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  if (days === 1) return 'tomorrow';
+  const cut = (word: string): string => (short ? word.slice(0, 3) : word);
+  const name = cut(DAY_NAMES[opening.weekday] ?? '');
+  if (days < 7) return name;
+  const [, month = 1, day = 1] = opening.date.split('-').map(Number);
+  return `${name} ${day} ${cut(MONTHS[month - 1] ?? '')}`;
+}
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Distance in miles, as UK residents judge it; a postcode centroid is only roughly where someone lives. */
+export function describeDistance(km: number): string {
+  const miles = km / 1.609344;
+  if (miles < 0.5) return 'under half a mile away';
+  return `about ${miles < 10 ? miles.toFixed(1) : Math.round(miles)} miles away`;
+}
+
+/** Whether it is open today, or when next: "Open today 10am to 1pm", "Next open Wednesday 10am to 1pm". */
+export function describeToday(signpost: Signpost, now: Date): string | null {
+  if (signpost.openToday.length > 0) return `Open today ${sessionTimes(signpost.openToday)}`;
+  if (signpost.nextOpening) return `Next open ${dayOf(signpost.nextOpening, now)} ${sessionTimes([signpost.nextOpening])}`;
+  return null;
+}
+
+/** A listing for a resident: the service as describeService shows it, then today's opening and how far it is. */
+export function describeSignpost(signpost: Signpost, now: Date): string {
+  const extra = [describeToday(signpost, now), signpost.distanceKm === null ? null : describeDistance(signpost.distanceKm)].filter(Boolean);
+  const base = describeService(signpost.service);
+  return extra.length > 0 ? `${base}\n  ${extra.join(', ')}` : base;
+}
+
 export const summaryLabels = {
   forWhom: 'For',
   name: 'Name',
@@ -383,6 +426,13 @@ export const sms = {
   // privacyNotice and welcome: councilText(profile, 'sms.privacyNotice' | 'sms.welcome').
   asbSharePrompt: (bodyName: string) => `Can we give your name and contact details to ${bodyName} about this report? If not, they get it without them.`,
   describeService: (service: DirectoryService) => [service.name, service.phone ? `call ${service.phone}` : service.url].filter(Boolean).join(': '),
+  /** The short listing plus "(open today)" or "(next open Wed)": a text has no room for hours. */
+  describeSignpost: (signpost: Signpost, now: Date) => {
+    const base = sms.describeService(signpost.service);
+    if (signpost.openToday.length > 0) return `${base} (open today)`;
+    if (signpost.nextOpening) return `${base} (next open ${dayOf(signpost.nextOpening, now, true)})`;
+    return base;
+  },
 } as const;
 
 /** True for channels where every character costs money: use the short forms above. */

@@ -34,7 +34,10 @@ import type {
   Area,
   RetentionSettings,
   CouncilProfile,
+  DirectoryNeedName,
   DirectoryService,
+  GeoPoint,
+  ServiceSession,
   HubContact,
   Open311Settings,
   OpeningHours,
@@ -44,7 +47,7 @@ import type {
 } from './types';
 
 /** A need a directory service can meet: a cost-of-living need, a befriending interest, or befriending at all. */
-export type DirectoryNeed = CostOfLivingNeed | BefriendingInterest | 'befriending';
+export type DirectoryNeed = DirectoryNeedName;
 
 /** The shipped councils/ folder, next to services/. COUNCILS_DIR (bot/config.ts) points elsewhere. */
 export const DEFAULT_COUNCILS_DIR = path.resolve(__dirname, '..', '..', 'councils');
@@ -64,7 +67,11 @@ export class CouncilProfileError extends Error {
 // ---------------------------------------------------------------------------------------------------------------
 // Local taxonomy: term codes in directory.json → needs
 
-/** Our taxonomy term codes (the ORUK `term` field) and the need each stands for. */
+/**
+ * Our local taxonomy term codes (the ORUK `term` field) and the need each stands for: the mapping a profile uses
+ * unless its profile.json gives its own under "directory.taxonomyNeeds" (for a directory that uses another
+ * taxonomy, e.g. one imported from the council's Open Referral UK feed).
+ */
 export const TAXONOMY_NEEDS: Readonly<Record<string, DirectoryNeed>> = {
   'col-food': 'food',
   'col-energy': 'energy',
@@ -79,6 +86,7 @@ export const TAXONOMY_NEEDS: Readonly<Record<string, DirectoryNeed>> = {
 
 /** The order needs are listed in on a service, so output does not depend on the order of attributes. */
 const NEED_ORDER: readonly DirectoryNeed[] = [...COST_OF_LIVING_NEEDS, 'befriending', ...BEFRIENDING_INTERESTS];
+const NEED_NAMES = [...COST_OF_LIVING_NEEDS, 'befriending', ...BEFRIENDING_INTERESTS] as [DirectoryNeed, ...DirectoryNeed[]];
 
 /** Codes that look like ours; an unknown one is a typo worth failing on rather than a service that never shows. */
 const LOCAL_TERM_CODE = /^(col-|bef-|befriending$)/;
@@ -200,6 +208,16 @@ const profileFile = z
       })
       .refine((o) => o.bodies.some((b) => b.id === o.asbBody), { message: 'must be the id of one of open311.bodies', path: ['asbBody'] })
       .optional(),
+    /** How the directory's taxonomy terms become needs; see TAXONOMY_NEEDS. */
+    directory: z
+      .strictObject({
+        taxonomyNeeds: z.record(
+          z.string().trim().min(1),
+          z.enum(NEED_NAMES, { error: `must be one of ${NEED_NAMES.join(', ')}` }),
+        ),
+        note: z.string().optional(),
+      })
+      .optional(),
   })
   .superRefine((p, ctx) => {
     for (const [id, template] of Object.entries(p.wording)) {
@@ -288,8 +306,11 @@ const orukService = z.looseObject({
     )
     .optional(),
 });
-type OrukService = z.infer<typeof orukService>;
-type OrukTerm = z.infer<typeof orukTerm>;
+export type OrukService = z.infer<typeof orukService>;
+export type OrukTerm = z.infer<typeof orukTerm>;
+/** What the journeys need of an ORUK service record, checked with the messages a council officer can act on. */
+export const orukServiceSchema = orukService;
+export const orukTermSchema = orukTerm;
 
 const directoryFile = z.looseObject({
   /** True for an illustrative directory: the bot and hub say "example directory". */
@@ -328,9 +349,9 @@ export function loadCouncilProfile(
   const dir = path.join(councilsDir, id);
   const problems: string[] = [];
 
-  const { profile, ladCode } = readProfileJson(path.join(dir, 'profile.json'), problems);
+  const { profile, ladCode, taxonomyNeeds } = readProfileJson(path.join(dir, 'profile.json'), problems);
   const wards = readWards(path.join(dir, 'wards.csv'), ladCode, problems);
-  const directory = readDirectory(path.join(dir, 'directory.json'), wards, ladCode, problems);
+  const directory = readDirectory(path.join(dir, 'directory.json'), wards, ladCode, taxonomyNeeds, problems);
   const safeguarding = readSafeguarding(path.join(dir, 'safeguarding.json'), problems);
   let postcodes: PostcodeLookup | null = opts.postcodeLookup ?? null;
   if (postcodes === null && wards !== null) {
@@ -491,14 +512,15 @@ function readProfileJson(
     open311?: Open311Settings;
   } | null;
   ladCode: string | null;
+  taxonomyNeeds: Readonly<Record<string, DirectoryNeed>>;
 } {
   const json = readJson(file, problems);
-  if (json === undefined) return { profile: null, ladCode: null };
+  if (json === undefined) return { profile: null, ladCode: null, taxonomyNeeds: TAXONOMY_NEEDS };
   const parsed = profileFile.safeParse(json);
   if (!parsed.success) {
     problems.push(...zodProblems(file, parsed.error));
     const lad = z.object({ ladCode: gssCode }).safeParse(json);
-    return { profile: null, ladCode: lad.success ? lad.data.ladCode : null };
+    return { profile: null, ladCode: lad.success ? lad.data.ladCode : null, taxonomyNeeds: TAXONOMY_NEEDS };
   }
   const p = parsed.data;
   const openingHours: OpeningHours[] = p.hub.openingHours.map((h) => ({
@@ -537,6 +559,8 @@ function readProfileJson(
         : {}),
     },
     ladCode: p.ladCode,
+    // Laid over the local codes, so a council adding its feed's terms keeps its directory.json working.
+    taxonomyNeeds: { ...TAXONOMY_NEEDS, ...(p.directory?.taxonomyNeeds ?? {}) },
   };
 }
 
@@ -613,6 +637,7 @@ function readDirectory(
   file: string,
   wards: readonly Ward[] | null,
   ladCode: string | null,
+  taxonomyNeeds: Readonly<Record<string, DirectoryNeed>>,
   problems: string[],
 ): CouncilProfile['directory'] | null {
   const json = readJson(file, problems);
@@ -634,6 +659,7 @@ function readDirectory(
   const doc = parsed.data;
   const termsById = new Map((doc.taxonomy_terms ?? []).map((t) => [t.id, t]));
   const wardCodes = wards === null ? null : new Set(wards.map((w) => w.code));
+  const context: MappingContext = { termsById, wardCodes, ladCode, taxonomyNeeds };
   const before = problems.length;
   const seenIds = new Set<string>();
   const services: DirectoryService[] = [];
@@ -641,20 +667,45 @@ function readDirectory(
     const where = `${display(file)}: services[${index}] ("${service.name}")`;
     if (seenIds.has(service.id)) problems.push(`${where}.id: ${service.id} is used by another service`);
     seenIds.add(service.id);
-    const mapped = mapService(service, termsById, wardCodes, ladCode, (field, problem) =>
-      problems.push(`${where}.${field}: ${problem}`),
-    );
+    const mapped = mapOrukService(service, context, (field, problem) => problems.push(`${where}.${field}: ${problem}`));
     // Only active services are offered to residents; the rest stay in the file for the council's records.
     if (service.status === 'active') services.push(mapped);
   });
-  return problems.length === before ? { exampleData: doc.exampleData, services } : null;
+  if (problems.length !== before) return null;
+  const raw = json as { services: Record<string, unknown>[] };
+  return {
+    exampleData: doc.exampleData,
+    services,
+    oruk: { services: raw.services, taxonomies: nestTerms(doc.taxonomies ?? [], doc.taxonomy_terms ?? []) },
+    taxonomyNeeds,
+  };
 }
 
-function mapService(
+/** directory.json keeps terms beside their taxonomies; the API serves each taxonomy with its terms inside it. */
+function nestTerms(
+  taxonomies: readonly Record<string, unknown>[],
+  terms: readonly OrukTerm[],
+): Record<string, unknown>[] {
+  return taxonomies.map((t) => ({ ...t, taxonomy_terms: terms.filter((term) => term.taxonomy_id === t['id']) }));
+}
+
+/** What mapping an ORUK service needs besides the record: the terms it may refer to by id, and the council's areas. */
+export interface MappingContext {
+  termsById: ReadonlyMap<string, OrukTerm>;
+  /** This council's ward codes, or null when wards.csv could not be read (then any ward is accepted). */
+  wardCodes: ReadonlySet<string> | null;
+  ladCode: string | null;
+  taxonomyNeeds: Readonly<Record<string, DirectoryNeed>>;
+}
+
+/**
+ * An ORUK service as the journeys use it. `problem` is told about anything that would make the service wrong for
+ * residents (an unknown local term, a ward of another council); the caller decides whether that stops the start-up
+ * (a shipped file) or rejects the record (an import).
+ */
+export function mapOrukService(
   s: OrukService,
-  termsById: ReadonlyMap<string, OrukTerm>,
-  wardCodes: ReadonlySet<string> | null,
-  ladCode: string | null,
+  { termsById, wardCodes, ladCode, taxonomyNeeds }: MappingContext,
   problem: (field: string, message: string) => void,
 ): DirectoryService {
   const needs = new Set<DirectoryNeed>();
@@ -665,11 +716,13 @@ function mapService(
       return;
     }
     const code = term.term?.trim();
-    if (code === undefined) return;
-    const need = TAXONOMY_NEEDS[code];
+    const need =
+      (code === undefined ? undefined : taxonomyNeeds[code]) ??
+      taxonomyNeeds[term.id] ??
+      (typeof term['term_uri'] === 'string' ? taxonomyNeeds[term['term_uri']] : undefined);
     if (need !== undefined) needs.add(need);
-    else if (LOCAL_TERM_CODE.test(code)) {
-      const known = Object.keys(TAXONOMY_NEEDS).join(', ');
+    else if (code !== undefined && LOCAL_TERM_CODE.test(code)) {
+      const known = Object.keys(taxonomyNeeds).join(', ');
       problem(`attributes[${i}].taxonomy_term.term`, `unknown term "${code}"; known: ${known}`);
     }
   });
@@ -700,14 +753,55 @@ function mapService(
     schedule: schedule.length > 0 ? schedule.join('; ') : null,
     needs: NEED_ORDER.filter((n) => needs.has(n)),
     wardCodes: boroughWide ? [] : [...new Set(serviceWards)].sort(),
+    sessions: (s.schedules ?? []).flatMap(toSession),
+    locations: locationsOf(s),
   };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const optionalDate = (v: unknown): string | null => (typeof v === 'string' && ISO_DATE.test(v.slice(0, 10)) ? v.slice(0, 10) : null);
+
+/** A schedule the bot can reason about (days and times given); others are still described in words. */
+function toSession(s: NonNullable<OrukService['schedules']>[number]): ServiceSession[] {
+  if (s.opens_at === undefined || s.closes_at === undefined || s.byday === undefined) return [];
+  const parts = s.byday
+    .split(',')
+    .map((p) => BYDAY_PART.exec(p.trim()))
+    .filter((m): m is RegExpExecArray => m !== null);
+  const interval = typeof s['interval'] === 'number' && Number.isInteger(s['interval']) && s['interval'] > 0 ? s['interval'] : 1;
+  const base = {
+    interval: s.freq === 'MONTHLY' ? 1 : interval,
+    dtstart: optionalDate(s['dtstart']),
+    validFrom: optionalDate(s['valid_from']),
+    validTo: optionalDate(s['valid_to']),
+    opens: s.opens_at.slice(0, 5),
+    closes: s.closes_at.slice(0, 5),
+  };
+  const weekly = parts.filter((m) => m[1] === undefined).map((m) => ICAL_DAYS[m[2] ?? ''] ?? 0);
+  const sessions: ServiceSession[] = weekly.length > 0 ? [{ ...base, days: weekly, ordinal: null }] : [];
+  for (const m of parts.filter((p) => p[1] !== undefined)) {
+    sessions.push({ ...base, interval: 1, days: [ICAL_DAYS[m[2] ?? ''] ?? 0], ordinal: Number(m[1]) });
+  }
+  return sessions;
+}
+
+const geoPoint = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
+
+/** Points from service_at_locations[].location; a location without usable coordinates is left out, not an error. */
+function locationsOf(s: OrukService): GeoPoint[] {
+  const sals = Array.isArray(s['service_at_locations']) ? (s['service_at_locations'] as unknown[]) : [];
+  return sals.flatMap((sal) => {
+    const location = typeof sal === 'object' && sal !== null ? (sal as { location?: unknown }).location : undefined;
+    const point = geoPoint.safeParse(location);
+    return point.success ? [{ latitude: point.data.latitude, longitude: point.data.longitude }] : [];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Human-readable times
 
 /** "9am", "5:30pm", "midday", "midnight" (GOV.UK style). Accepts "HH:MM" with optional seconds and zone. */
-function spokenTime(hhmm: string): string {
+export function spokenTime(hhmm: string): string {
   const [h = 0, m = 0] = hhmm.slice(0, 5).split(':').map(Number);
   if (m === 0 && h === 12) return 'midday';
   if (m === 0 && h === 0) return 'midnight';

@@ -6,6 +6,7 @@
  * memory. Columns are found by name in the header: `pcds` (the postcode, one space), `osward` (ward GSS code),
  * `oslaua` (local authority) and `doterm` (date terminated: empty while the postcode is live). Newer editions name
  * some columns by year (`wd24cd`, `lad24cd`), which are recognised too, and any of them can be named explicitly.
+ * `lat` and `long` (the postcode's centroid), when present, are kept so the journeys can say how far a service is.
  * ONSPD fields never contain line breaks, so a line is a row; quoted fields with commas are handled.
  */
 import { createReadStream } from 'node:fs';
@@ -33,8 +34,15 @@ export interface OnspdImportStats {
 
 export interface OnspdImport {
   /** Sorted by postcode, one row per live postcode in the council's wards. */
-  rows: { postcode: string; wardCode: string }[];
+  rows: OnspdRow[];
   stats: OnspdImportStats;
+}
+
+export interface OnspdRow {
+  postcode: string;
+  wardCode: string;
+  /** WGS84 centroid, when the file has lat and long and the postcode has a grid reference. */
+  location?: { latitude: number; longitude: number };
 }
 
 export class OnspdFormatError extends Error {
@@ -94,8 +102,8 @@ export async function importOnspd(input: string | Readable, wards: readonly Ward
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const wardCodes = new Set(wards.map((w) => w.code));
   const stats: OnspdImportStats = { rows: 0, kept: 0, terminated: 0, otherArea: 0, invalidPostcode: 0 };
-  const kept = new Map<string, string>();
-  let index: { postcode: number; ward: number; lad: number; terminated: number } | null = null;
+  const kept = new Map<string, OnspdRow>();
+  let index: { postcode: number; ward: number; lad: number; terminated: number; lat: number; long: number } | null = null;
 
   for await (const raw of lines) {
     const line = index === null ? raw.replace(/^\uFEFF/, '') : raw;
@@ -107,6 +115,8 @@ export async function importOnspd(input: string | Readable, wards: readonly Ward
         ward: findColumn(fields, columns.ward, ['osward'], /^wd\d{2}cd$/, 'ward', true),
         lad: findColumn(fields, columns.lad, ['oslaua'], /^lad\d{2}cd$/, 'local authority', false),
         terminated: findColumn(fields, columns.terminated, ['doterm'], null, 'date terminated', false),
+        lat: findColumn(fields, undefined, ['lat'], null, 'latitude', false),
+        long: findColumn(fields, undefined, ['long'], null, 'longitude', false),
       };
       continue;
     }
@@ -125,15 +135,25 @@ export async function importOnspd(input: string | Readable, wards: readonly Ward
       stats.invalidPostcode += 1;
       continue;
     }
-    kept.set(postcode, wardCode);
+    const latitude = index.lat === -1 ? NaN : Number(fields[index.lat] || NaN);
+    const longitude = index.long === -1 ? NaN : Number(fields[index.long] || NaN);
+    // ONSPD gives 99.999999 for postcodes without a grid reference.
+    const hasCentroid = Number.isFinite(latitude) && Number.isFinite(longitude) && latitude !== 99.999999;
+    kept.set(postcode, { postcode, wardCode, ...(hasCentroid ? { location: { latitude, longitude } } : {}) });
   }
   if (index === null) throw new OnspdFormatError('the file is empty');
   stats.kept = kept.size;
-  const rows = [...kept].map(([postcode, wardCode]) => ({ postcode, wardCode })).sort((a, b) => (a.postcode < b.postcode ? -1 : a.postcode > b.postcode ? 1 : 0));
+  const rows = [...kept.values()].sort((a, b) => (a.postcode < b.postcode ? -1 : a.postcode > b.postcode ? 1 : 0));
   return { rows, stats };
 }
 
-/** The postcode table file: what TablePostcodeLookup reads, every row marked as coming from the ONSPD. */
-export function toPostcodeTableCsv(rows: readonly { postcode: string; wardCode: string }[]): string {
-  return `postcode,ward_code,source\n${rows.map((r) => `${r.postcode},${r.wardCode},onspd`).join('\n')}${rows.length ? '\n' : ''}`;
+/**
+ * The postcode table file: what TablePostcodeLookup reads, every row marked as coming from the ONSPD, with
+ * latitude and longitude columns when the ONSPD had them.
+ */
+export function toPostcodeTableCsv(rows: readonly OnspdRow[]): string {
+  const centroids = rows.some((r) => r.location !== undefined);
+  const line = (r: OnspdRow): string =>
+    `${r.postcode},${r.wardCode},onspd${centroids ? `,${r.location?.latitude ?? ''},${r.location?.longitude ?? ''}` : ''}`;
+  return `postcode,ward_code,source${centroids ? ',latitude,longitude' : ''}\n${rows.map(line).join('\n')}${rows.length ? '\n' : ''}`;
 }

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { normalisePostcode } from './postcode';
-import type { PostcodeLookup, Ward, WardMatch } from './types';
+import type { GeoPoint, PostcodeLookup, Ward, WardMatch } from './types';
 
 /** A CSV file that cannot be read as a table; `line` is 1-based, counting the header. */
 export class CsvFormatError extends Error {
@@ -166,7 +166,7 @@ export class TablePostcodeLookup implements PostcodeLookup {
    *   two different wards: the table cannot be trusted then.
    */
   constructor(
-    rows: Iterable<{ postcode: string; wardCode: string; line?: number; origin?: 'postcode-table' | 'onspd' }>,
+    rows: Iterable<{ postcode: string; wardCode: string; line?: number; origin?: 'postcode-table' | 'onspd'; location?: GeoPoint }>,
     wards: readonly Ward[],
     source?: string,
   ) {
@@ -191,14 +191,18 @@ export class TablePostcodeLookup implements PostcodeLookup {
         throw new Error(problem);
       }
       // No source means 'postcode-table', so a hand-made table's answers stay plain wards.
-      this.byPostcode.set(postcode, row.origin === 'onspd' ? { ...ward, source: 'onspd' } : ward);
+      const match: WardMatch = row.origin === 'onspd' ? { ...ward, source: 'onspd' } : { ...ward };
+      if (row.location) match.location = row.location;
+      this.byPostcode.set(postcode, match);
     }
     stats.loaded = this.byPostcode.size;
     this.stats = stats;
   }
 
   /**
-   * Reads a `postcode,ward_code[,source]` CSV (`source` "onspd" for rows `npm run import:postcodes` wrote). Format
+   * Reads a `postcode,ward_code[,source][,latitude,longitude]` CSV (`source` "onspd" for rows `npm run
+   * import:postcodes` wrote; latitude and longitude, the postcode's centroid in WGS84 degrees, let the journeys say
+   * how far a service is; without them, services are matched by ward only). Format
    * errors throw {@link CsvFormatError}; a postcode given two wards throws a CsvFormatError naming the line.
    */
   static fromCsvFile(file: string, wards: readonly Ward[], displayName: string = file): TablePostcodeLookup {
@@ -213,11 +217,13 @@ export class TablePostcodeLookup implements PostcodeLookup {
       if (origin !== '' && origin !== 'onspd' && origin !== 'postcode-table') {
         throw new CsvFormatError(displayName, r.line, `source "${origin}" must be empty, "onspd" or "postcode-table"`);
       }
+      const location = readLocation(r.values['latitude'], r.values['longitude'], displayName, r.line);
       return {
         postcode: r.values['postcode'] ?? '',
         wardCode: r.values['ward_code'] ?? '',
         line: r.line,
         origin: origin === 'onspd' ? ('onspd' as const) : ('postcode-table' as const),
+        ...(location ? { location } : {}),
       };
     });
     return new TablePostcodeLookup(rows, wards, displayName);
@@ -234,4 +240,22 @@ export class TablePostcodeLookup implements PostcodeLookup {
   get size(): number {
     return this.byPostcode.size;
   }
+}
+
+/**
+ * A centroid from optional latitude and longitude cells: both empty means none (ONSPD leaves a few postcodes
+ * without one); anything else must be a point in the UK's range of degrees, or the table is wrong.
+ */
+function readLocation(lat: string | undefined, long: string | undefined, file: string, line: number): GeoPoint | null {
+  const a = (lat ?? '').trim();
+  const b = (long ?? '').trim();
+  if (a === '' && b === '') return null;
+  const latitude = Number(a);
+  const longitude = Number(b);
+  // ONSPD marks "no grid reference" with latitude 99.999999; treat it as no centroid rather than a bad table.
+  if (latitude === 99.999999) return null;
+  if (a === '' || b === '' || !Number.isFinite(latitude) || !Number.isFinite(longitude) || latitude < 49 || latitude > 61 || longitude < -9 || longitude > 2) {
+    throw new CsvFormatError(file, line, 'latitude and longitude must both be given, in degrees within the UK (e.g. 53.4302,-1.3568)');
+  }
+  return { latitude, longitude };
 }

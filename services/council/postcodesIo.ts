@@ -21,6 +21,8 @@ const answer = z.object({
   result: z
     .object({
       codes: z.object({ admin_ward: z.string().nullable().optional() }).loose(),
+      latitude: z.number().min(-90).max(90).nullable().optional(),
+      longitude: z.number().min(-180).max(180).nullable().optional(),
     })
     .loose()
     .nullable()
@@ -62,7 +64,10 @@ export class PostcodesIoLookup implements PostcodeLookup {
     if (!parsed.success) throw new PostcodeLookupError('postcodes.io answered in an unexpected shape');
     const code = parsed.data.result?.codes.admin_ward ?? null;
     const ward = code === null ? undefined : this.wards.get(code);
-    return ward ? { ...ward, source: this.source } : null;
+    if (!ward) return null;
+    const { latitude, longitude } = parsed.data.result ?? {};
+    const location = typeof latitude === 'number' && typeof longitude === 'number' ? { location: { latitude, longitude } } : {};
+    return { ...ward, source: this.source, ...location };
   }
 }
 

@@ -48,7 +48,39 @@ export interface DirectoryService {
   needs: (CostOfLivingNeed | BefriendingInterest | 'befriending')[];
   /** Ward codes it serves; empty means borough-wide. */
   wardCodes: string[];
+  /** When it opens, from its ORUK schedules, for "open today" and "next open" (UK local time). */
+  sessions: ServiceSession[];
+  /** Where it is delivered, from service_at_locations[].location (WGS84), for distance from a postcode. */
+  locations: GeoPoint[];
 }
+
+/** A point in WGS84 degrees, as ONSPD, postcodes.io and ORUK locations give it. */
+export interface GeoPoint {
+  latitude: number;
+  longitude: number;
+}
+
+/**
+ * One recurring opening from an ORUK schedule (an RFC 5545 rule cut down to what directories use): weekly on some
+ * days (every `interval` weeks from `dtstart`), or monthly on the nth weekday ("1TU", "-1FR").
+ */
+export interface ServiceSession {
+  /** Date#getDay numbers it opens on; with `ordinal`, which weekday of the month. */
+  days: number[];
+  /** Monthly only: 1..5 from the start of the month, -1..-5 from its end. */
+  ordinal: number | null;
+  /** Weeks between openings (2 = fortnightly), counted from `dtstart`; 1 when not said. */
+  interval: number;
+  /** "YYYY-MM-DD" or null. */
+  dtstart: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  opens: string; // "10:00"
+  closes: string; // "13:00"
+}
+
+/** A need a directory service can meet: a cost-of-living need, a befriending interest, or befriending at all. */
+export type DirectoryNeedName = CostOfLivingNeed | BefriendingInterest | 'befriending';
 
 /** Where a referral's ward came from, as recorded on the referral. */
 export type WardSource = 'postcode-table' | 'postcodes.io' | 'onspd';
@@ -56,6 +88,8 @@ export type WardSource = 'postcode-table' | 'postcodes.io' | 'onspd';
 /** A ward found for a postcode, and where the answer came from ('postcode-table' when not said). */
 export interface WardMatch extends Ward {
   source?: WardSource;
+  /** The postcode's centroid when the source has it (ONSPD-built tables with lat/long columns, postcodes.io). */
+  location?: GeoPoint;
 }
 
 export interface PostcodeLookup {
@@ -91,6 +125,16 @@ export interface CouncilProfile {
     /** True when the shipped directory is illustrative and must be replaced before go-live. */
     exampleData: boolean;
     services: DirectoryService[];
+    /**
+     * The ORUK records behind `services` (every status, as read) and the taxonomies with their terms, for the
+     * read-only directory API. An import replaces both (services/directory/liveDirectory.ts).
+     */
+    oruk: { services: Record<string, unknown>[]; taxonomies: Record<string, unknown>[] };
+    /**
+     * profile.json "directory.taxonomyNeeds": taxonomy term (its `term` code, id or term_uri) → the need it
+     * stands for. Defaults to the local codes the shipped directories use (col-food, bef-visit, ...).
+     */
+    taxonomyNeeds: Readonly<Record<string, DirectoryNeedName>>;
   };
   postcodes: PostcodeLookup;
   wardByCode(code: string): Ward | null;

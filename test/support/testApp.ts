@@ -45,12 +45,12 @@ export function rotherhamWithTestPostcodes(): CouncilProfile {
 }
 
 export async function startTestApp(
-  options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string>; logger?: Logger } = {},
+  options: { dataDir?: string; clock?: ManualClock; env?: Record<string, string>; logger?: Logger; profile?: CouncilProfile } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? tempDataDir();
   const clock = options.clock ?? new ManualClock(TEST_NOW);
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', NODE_ENV: 'test', ...options.env });
-  const profile = profileWithTestPostcodes(config.COUNCIL, config.COUNCILS_DIR);
+  const profile = options.profile ?? profileWithTestPostcodes(config.COUNCIL, config.COUNCILS_DIR);
   const app = await createApp(config, { clock, profile, logger: options.logger ?? pino({ level: 'silent' }) });
   const server = await startServer(app, { port: 0 });
   return {
