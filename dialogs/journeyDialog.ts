@@ -47,7 +47,7 @@ export abstract class JourneyDialog extends InterruptibleDialog {
   protected async promptConsent(step: WaterfallStepContext<JourneyState>, prompt: string): Promise<DialogTurnResult> {
     if (step.options.consentAt) return step.next(true);
     const notice = wording.isShortForm(step.context.activity.channelId) ? wording.sms.privacyNotice : wording.consent.privacyNotice;
-    await step.context.sendActivity(notice(this.deps.profile.name));
+    await step.context.sendActivity(notice(this.deps.profile.name, this.deps.profile.retention));
     return step.prompt(PromptIds.confirm, { prompt, retryPrompt: wording.consent.retry });
   }
 

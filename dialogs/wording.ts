@@ -5,7 +5,7 @@
  * Plain English: short sentences, "we" for the hub, no jargon. Crisis wording is fixed and approved: change it
  * only with the council's safeguarding lead, and bump {@link CRISIS_WORDING_VERSION}.
  */
-import type { DirectoryService, HubContact } from '../services/council/types';
+import type { DirectoryService, HubContact, RetentionSettings } from '../services/council/types';
 import type { LanguageWording } from './translations';
 import type {
   AsbType,
@@ -17,7 +17,7 @@ import type {
 } from '../services/referrals/model';
 
 /** Recorded with each consent so the hub knows exactly which notice the resident agreed to. */
-export const PRIVACY_WORDING_VERSION = 'privacy-2026-11-v1';
+export const PRIVACY_WORDING_VERSION = 'privacy-2026-11-v2';
 /** v2 adds the follow-up check-in and the call-back offer after a risk (`safeguardingFollowUp` below). */
 export const CRISIS_WORDING_VERSION = 'crisis-2026-11-v2';
 
@@ -74,7 +74,7 @@ export const interpreter: LanguageWording = {
   phonePrompt: 'What phone number should we call you on?',
   phoneRetry: 'Sorry, that does not look like a UK phone number. Please type it like 07700 900123 or 01709 123456.',
   privacyNotice:
-    'Privacy: {councilName} will use these details only to arrange the help you asked for. Hub staff will see them. We delete them two years after your request is closed.',
+    'Privacy: {councilName} will use these details only to arrange the help you asked for. Hub staff will see them. {retention}',
   consentPrompt: 'Do you agree to the hub keeping these details and calling you?',
   yes: 'Yes',
   no: 'No',
@@ -154,12 +154,28 @@ export const postcode = {
   retry: 'Sorry, that does not look like a UK postcode. Please type it like S60 1AE.',
 } as const;
 
+/**
+ * What residents are told about how long their details are kept, built from the council profile's retention settings
+ * (services/retention.ts does what they say): "2 years" and "remove anything that identifies you" when the council
+ * anonymises, "delete them" when it erases. Changing the sentences here needs a new PRIVACY_WORDING_VERSION.
+ */
+export const retention = {
+  period: (months: number): string =>
+    months % 12 === 0 ? `${months / 12} ${months === 12 ? 'year' : 'years'}` : `${months} ${months === 1 ? 'month' : 'months'}`,
+  /** "delete them" or "remove anything that identifies you", after "then". */
+  then: (r: RetentionSettings): string => (r.closedReferralAction === 'erase' ? 'delete them' : 'remove anything that identifies you'),
+  afterClosed: (r: RetentionSettings): string =>
+    `We keep them for ${retention.period(r.closedReferralMonths)} after your request is closed, then ${retention.then(r)}.`,
+  chatPage: (r: RetentionSettings): string =>
+    `We keep your request and the answers you give here for ${retention.period(r.closedReferralMonths)} after your request is closed, then ${retention.then(r)}. The record of this chat itself is deleted ${r.directLineLogDays} days after it was last used.`,
+};
+
 export const consent = {
-  privacyNotice: (councilName: string) =>
+  privacyNotice: (councilName: string, r: RetentionSettings) =>
     [
       `Privacy: ${councilName} will use these details only to arrange the help you asked for.`,
       'Hub staff will see them, and may share them with a partner organisation if you need their help.',
-      'We keep them for up to two years after your request is closed, then delete them.',
+      retention.afterClosed(r),
       'You can ask to see or delete your details at any time by contacting the hub.',
     ].join(' '),
   prompt: 'Do you agree to the hub keeping these details and contacting you?',
@@ -330,8 +346,8 @@ export const sms = {
   optedIn: (hub: HubContact) => `You will get texts from ${hub.name} again. Send us a message to start, or reply STOP to stop.`,
   slowDown: 'You have sent a lot of messages in a short time. Please wait a few minutes, or call the hub.',
   noPictures: 'Sorry, we cannot use pictures or files sent by text. Please describe it in words instead.',
-  privacyNotice: (councilName: string) =>
-    `Privacy: ${councilName} uses your details only to arrange this help, shares them only with partners who help you, and deletes them 2 years after your request is closed.`,
+  privacyNotice: (councilName: string, r: RetentionSettings) =>
+    `Privacy: ${councilName} uses your details only to arrange this help and shares them only with partners who help you. We keep them ${retention.period(r.closedReferralMonths)} after your request is closed, then ${retention.then(r)}.`,
   welcome: (councilShortName: string) =>
     `${councilShortName} Community Hub. We can find you someone to talk to, help with the cost of living, or take a report of anti-social behaviour.`,
   describeService: (service: DirectoryService) => [service.name, service.phone ? `call ${service.phone}` : service.url].filter(Boolean).join(': '),

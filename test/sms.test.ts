@@ -65,6 +65,7 @@ describe('SMS channel', function () {
     assert.match(await phone.text('1 3'), /anything that would help/i);
     const consent = await phone.text('no');
     assert.match(consent, /^Privacy: Rotherham/);
+    assert.match(consent, /We keep them 2 years after your request is closed, then remove anything that identifies you\./, "as the profile's retention says");
     assert.match(await phone.text('yes'), /Shall I send this/);
     const done = await phone.text('1');
     const referral = await h.t.app.store.referrals.getByReference(referenceIn(done));
