@@ -141,7 +141,7 @@ export class LanguageDialog extends JourneyDialog {
   private async consentStep(step: WaterfallStepContext<LanguageState>): Promise<DialogTurnResult> {
     step.options.phone = step.result as string;
     const w = this.words(step.options);
-    await step.context.sendActivity(this.say(w, fill(w.privacyNotice, wording.profilePlaceholders(this.deps.profile))));
+    await step.context.sendActivity(this.say(w, fill(w.privacyNotice, { ...wording.profilePlaceholders(this.deps.profile), retention: wording.retention.afterClosed(this.deps.profile.retention) })));
     return step.prompt(PromptIds.languageChoice, {
       prompt: this.say(w, w.consentPrompt),
       retryPrompt: this.say(w, w.consentRetry),

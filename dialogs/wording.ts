@@ -6,7 +6,7 @@
  * only with the council's safeguarding lead, and bump {@link CRISIS_WORDING_VERSION}.
  */
 import { spokenTime } from '../services/council/loadProfile';
-import type { CouncilProfile, DirectoryService, HubContact } from '../services/council/types';
+import type { CouncilProfile, DirectoryService, HubContact, RetentionSettings } from '../services/council/types';
 import { describeMonths, fillTemplate, type CouncilWordingId } from '../services/council/wording';
 import type { Signpost } from '../services/directory/liveDirectory';
 import { DAY_NAMES, londonDay, type Opening } from '../services/directory/openingTimes';
@@ -21,7 +21,7 @@ import type {
 } from '../services/referrals/model';
 
 /** Recorded with each consent so the hub knows exactly which notice the resident agreed to. */
-export const PRIVACY_WORDING_VERSION = 'privacy-2026-11-v1';
+export const PRIVACY_WORDING_VERSION = 'privacy-2026-11-v2';
 /** Recorded with an ASB reporter's answer about sharing their contact details (`asb.sharePrompt`). */
 export const SHARING_WORDING_VERSION = 'asb-sharing-2026-11-v1';
 /** v2 adds the follow-up check-in and the call-back offer after a risk (`safeguardingFollowUp` below). */
@@ -80,7 +80,7 @@ export const interpreter: LanguageWording = {
   phonePrompt: 'What phone number should we call you on?',
   phoneRetry: 'Sorry, that does not look like a UK phone number. Please type it like 07700 900123 or {exampleLandline}.',
   privacyNotice:
-    'Privacy: {councilName} will use these details only to arrange the help you asked for. Hub staff will see them. We delete them {keepFor} after your request is closed.',
+    'Privacy: {councilName} will use these details only to arrange the help you asked for. Hub staff will see them. {retention}',
   consentPrompt: 'Do you agree to the hub keeping these details and calling you?',
   yes: 'Yes',
   no: 'No',
@@ -109,11 +109,11 @@ export const councilWordingDefaults = {
   'consent.privacyNotice': [
     'Privacy: {councilName} will use these details only to arrange the help you asked for.',
     'Hub staff will see them, and may share them with a partner organisation if you need their help.',
-    'We keep them for up to {keepFor} after your request is closed, then delete them.',
+    'We keep them for {keepForShort} after your request is closed, then {thenAction}.',
     'You can ask to see or delete your details at any time by contacting the hub.',
   ].join(' '),
   'sms.privacyNotice':
-    'Privacy: {councilName} uses your details only to arrange this help, shares them only with partners who help you, and deletes them {keepForShort} after your request is closed.',
+    'Privacy: {councilName} uses your details only to arrange this help and shares them only with partners who help you. We keep them {keepForShort} after your request is closed, then {thenAction}.',
 } as const satisfies Record<CouncilWordingId, string>;
 
 /** The placeholders every council template can use, from the profile. */
@@ -130,6 +130,7 @@ export function profilePlaceholders(
     exampleLandline: profile.examples.landline,
     keepFor: describeMonths(profile.retention.closedReferralMonths),
     keepForShort: describeMonths(profile.retention.closedReferralMonths, true),
+    thenAction: retention.then(profile.retention),
   };
 }
 
@@ -207,6 +208,22 @@ export const postcode = {
   prompt: (forOther: boolean) => (forOther ? 'What is their postcode?' : 'What is your postcode?'),
   // retry: councilText(profile, 'postcode.retry'), with the council's example postcode.
 } as const;
+
+/**
+ * What residents are told about how long their details are kept, built from the council profile's retention settings
+ * (services/retention.ts does what they say): "2 years" and "remove anything that identifies you" when the council
+ * anonymises, "delete them" when it erases. Changing the sentences here needs a new PRIVACY_WORDING_VERSION.
+ */
+export const retention = {
+  period: (months: number): string =>
+    months % 12 === 0 ? `${months / 12} ${months === 12 ? 'year' : 'years'}` : `${months} ${months === 1 ? 'month' : 'months'}`,
+  /** "delete them" or "remove anything that identifies you", after "then". */
+  then: (r: RetentionSettings): string => (r.closedReferralAction === 'erase' ? 'delete them' : 'remove anything that identifies you'),
+  afterClosed: (r: RetentionSettings): string =>
+    `We keep them for ${retention.period(r.closedReferralMonths)} after your request is closed, then ${retention.then(r)}.`,
+  chatPage: (r: RetentionSettings): string =>
+    `We keep your request and the answers you give here for ${retention.period(r.closedReferralMonths)} after your request is closed, then ${retention.then(r)}. The record of this chat itself is deleted ${r.directLineLogDays} days after it was last used.`,
+};
 
 export const consent = {
   // privacyNotice: councilText(profile, 'consent.privacyNotice'), with the council's retention period.

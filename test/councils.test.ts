@@ -131,7 +131,7 @@ for (const council of COUNCILS) {
         ['not a postcode', new RegExp(`Please type it like ${council.examplePostcode}\\.`)],
         [council.postcode, /What would you enjoy/],
         ['a visit', /anything that would help/i],
-        ['no', [/Privacy: .* two years/, /Do you agree/]],
+        ['no', [/Privacy: .* 2 years after your request is closed, then remove anything that identifies you/, /Do you agree/]],
         ['yes', /Shall I send this/],
       ]);
       const reply = await client.say('Yes, send it');

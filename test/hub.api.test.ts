@@ -39,6 +39,10 @@ interface MatrixRow {
   prepare(ctx: { t: TestApp; user: StaffUser; n: number; users: Record<StaffRole, StaffUser> }): Promise<Cell>;
 }
 
+const BOSTON_CASTLE: Referral['ward'] = { code: 'E05012996', name: 'Boston Castle', source: 'postcode-table' };
+/** In the week before TEST_NOW (Monday 16 November 2026): the last week a councillor may see. */
+const LAST_WEEK = '2026-11-10T10:00:00.000Z';
+
 async function freshReferral(t: TestApp, n: number, overrides: Partial<Referral> = {}): Promise<Referral> {
   const referral = makeReferral({ ...numbered(n), ...overrides });
   await t.app.store.referrals.insertIfAbsent(referral);
@@ -177,16 +181,57 @@ describe('hub API', () => {
     });
 
     it("when a councillor asks for another ward's figures, then 403; for their own, counts and no resident's details", async () => {
-      await freshReferral(t, 1, { ward: { code: 'E05012996', name: 'Boston Castle', source: 'postcode-table' } });
+      await freshReferral(t, 1, { ward: BOSTON_CASTLE, createdAt: LAST_WEEK });
       const councillor = await signedIn('councillor');
 
       const other = await councillor.get<ErrorBody>('/api/hub/wards/E05013006/stats');
-      const own = await councillor.get<{ counts: { total: number } }>('/api/hub/wards/E05012996/stats');
+      const own = await councillor.get<{ precision: string; counts: { total: unknown } }>('/api/hub/wards/E05012996/stats');
 
       assert.equal(other.status, 403);
       assert.equal(own.status, 200);
-      assert.equal(own.body.counts.total, 1);
+      assert.equal(own.body.precision, 'suppressed');
+      assert.deepEqual(own.body.counts.total, { kind: 'fewer-than-5' });
       assert.doesNotMatch(JSON.stringify(own.body), /Test Resident|07700|S60/);
+    });
+
+    it('when a councillor asks for ward figures, then they get one ended week with small numbers suppressed; a hub lead gets exact counts', async () => {
+      // Last week (9 to 15 November): 2 befriending (one urgent), 12 cost of living, 13 ASB; this week, 1 urgent ASB.
+      const kinds: [Referral['kind'], number][] = [['befriending', 2], ['cost-of-living', 12], ['asb', 13]];
+      let made = 0;
+      for (const [kind, count] of kinds) {
+        for (let i = 0; i < count; i += 1) {
+          made += 1;
+          const urgent = made === 1 ? { urgent: true, urgencyReasons: ['safeguarding' as const] } : {};
+          await freshReferral(t, made, { kind, ward: BOSTON_CASTLE, createdAt: LAST_WEEK, ...urgent });
+        }
+      }
+      await freshReferral(t, 100, { kind: 'asb', ward: BOSTON_CASTLE, urgent: true, urgencyReasons: ['danger'] });
+      const councillor = await signedIn('councillor');
+      const lead = await signedIn('hub-lead');
+      type Suppressed = { precision: string; from: string; to: string; counts: { total: unknown; urgent: unknown; byKind: Record<string, unknown> } };
+
+      const week = await councillor.get<Suppressed>('/api/hub/wards/E05012996/stats');
+      assert.equal(week.status, 200);
+      assert.equal(week.body.from, '2026-11-09T00:00:00.000Z');
+      assert.equal(week.body.to, '2026-11-16T00:00:00.000Z');
+      assert.deepEqual(week.body.counts.total, { kind: 'count', value: 27 });
+      assert.deepEqual(week.body.counts.urgent, { kind: 'fewer-than-5' });
+      assert.deepEqual(week.body.counts.byKind['befriending'], { kind: 'fewer-than-5' });
+      assert.deepEqual(week.body.counts.byKind['cost-of-living'], { kind: 'withheld' }, 'else 27 - 12 - 13 gives befriending away');
+      assert.deepEqual(week.body.counts.byKind['asb'], { kind: 'count', value: 13 });
+
+      const midWeek = await councillor.get<Suppressed>('/api/hub/wards/E05012996/stats?from=2026-11-12T15:00:00.000Z');
+      assert.equal(midWeek.body.from, '2026-11-09T00:00:00.000Z', 'any time in a week means the whole week');
+      const oneDay = await councillor.get<ErrorBody>('/api/hub/wards/E05012996/stats?from=2026-11-16T00:00:00.000Z&to=2026-11-17T00:00:00.000Z');
+      const thisWeek = await councillor.get<ErrorBody>('/api/hub/wards/E05012996/stats?from=2026-11-16T00:00:00.000Z');
+      assert.equal(oneDay.status, 400);
+      assert.equal(thisWeek.status, 400, 'a week under way is not shown');
+
+      const exact = await lead.get<{ precision: string; counts: { urgent: number; total: number } }>('/api/hub/wards/E05012996/stats?from=2026-11-16T00:00:00.000Z&to=2026-11-17T00:00:00.000Z');
+      assert.equal(exact.status, 200);
+      assert.equal(exact.body.precision, 'exact');
+      assert.equal(exact.body.counts.total, 1);
+      assert.equal(exact.body.counts.urgent, 1);
     });
   });
 

@@ -95,13 +95,16 @@ describe('the staff console pages', () => {
   });
 
   it("when a councillor signs in, then they see their wards' counts and can open no referral", async () => {
-    await t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1), ward: { code: 'E05012996', name: 'Boston Castle', source: 'postcode-table' } }));
+    const ward = { code: 'E05012996', name: 'Boston Castle', source: 'postcode-table' } as const;
+    await t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1), ward, createdAt: '2026-11-10T10:00:00.000Z' }));
     const councillor = await as('councillor');
 
     assert.equal((await councillor.get('/hub')).headers.get('location'), '/hub/wards');
     const wards = await councillor.get<string>('/hub/wards');
     assert.equal(wards.status, 200);
     assert.match(wards.body, /Boston Castle/);
+    assert.match(wards.body, /from 9 to 15 November 2026/);
+    assert.match(wards.body, /fewer than 5/, 'one referral last week is not shown as 1');
     assert.doesNotMatch(wards.body, /Test Resident|07700|HUB-000001/);
     assert.equal((await councillor.get('/hub/queue')).status, 403);
     assert.equal((await councillor.get('/hub/referrals/referral-1')).status, 403);

@@ -5,9 +5,12 @@
 import assert from 'node:assert/strict';
 import type { Referral } from '../services/referrals/model';
 import { BotClient } from './support/botClient';
+import { DirectLineTestClient, newEmbeddedConversation, textOf } from './support/directLineClient';
 import { clientWithSession, createStaffFast, type HubClient } from './support/hubClient';
+import { Phone, startSmsHarness, type SmsHarness } from './support/smsHarness';
 import { startTestApp, type TestApp } from './support/testApp';
 import { play, referenceIn } from './support/transcript';
+import { befriendingSteps, GREETING, REFERENCE } from './support/webChatJourney';
 
 interface Export {
   referrals: Referral[];
@@ -83,7 +86,7 @@ describe('subject access: export and erasure by phone number or email', function
     const res = await admin.post<{ referrals: number; stateKeys: number }>('/api/hub/subject-access/erase', { phone: '+44 7700 900321', confirm: true });
 
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { referrals: 1, conversations: 1, stateKeys: 1 });
+    assert.deepEqual(res.body, { referrals: 1, conversations: 1, stateKeys: 1, webChatTranscripts: 0, texts: 0 });
     assert.equal(await t.app.store.referrals.get(referral.id), null);
     assert.deepEqual(await t.app.store.botState.keys(`emulator/conversations/${resident.conversationId}/`), []);
     assert.deepEqual(await t.app.store.botState.keys('emulator/conversations/someone-else/'), ['emulator/conversations/someone-else/']);
@@ -109,5 +112,64 @@ describe('subject access: export and erasure by phone number or email', function
 
     assert.doesNotMatch(reply, /Zebedee/);
     assert.equal(await t.app.store.referrals.count(), 0);
+  });
+});
+
+describe('subject access: web chat transcripts and texts', function () {
+  this.timeout(60_000);
+  let h: SmsHarness;
+  let admin: HubClient;
+  let chat: DirectLineTestClient | null = null;
+
+  beforeEach(async () => {
+    h = await startSmsHarness();
+    admin = await clientWithSession(h.t.app, h.t.url, await createStaffFast(h.t.app, 'admin', 1));
+  });
+  afterEach(async () => {
+    chat?.end();
+    chat = null;
+    await h.stop();
+  });
+
+  /** The befriending journey in web chat, giving 07700 900123 as the phone number; returns the conversation id. */
+  async function webChatReferral(): Promise<string> {
+    const { domain, token, conversationId } = await newEmbeddedConversation(h.t.url);
+    chat = new DirectLineTestClient({ domain, token, webSocket: false, pollingInterval: 200 });
+    await chat.botSays(GREETING);
+    let last = '';
+    for (const step of befriendingSteps) {
+      await chat.say(step.send);
+      last = textOf(await chat.botSays(step.expect));
+    }
+    assert.match(last, REFERENCE);
+    return conversationId;
+  }
+
+  it("when a resident used web chat and texts, then the export holds the chat's transcript and the texts, and erasure removes them but keeps the opt-out", async () => {
+    const conversationId = await webChatReferral();
+    const phone = new Phone(h, '+447700900123');
+    const neighbour = new Phone(h, '+447700900456');
+    assert.match(await phone.text('hi'), /What would you like help with/);
+    await phone.text('STOP');
+    await neighbour.text('hi');
+    const smsConversation = h.t.app.sms?.channel.conversationIdFor('+447700900123') ?? '';
+    const neighbourConversation = h.t.app.sms?.channel.conversationIdFor('+447700900456') ?? '';
+
+    type Export = { webChatTranscripts: { conversationId: string; doc: unknown }[]; texts: { to: string; conversationId: string }[] };
+    const exported = await admin.post<Export>('/api/hub/subject-access/export', { phone: '07700 900123' });
+    assert.equal(exported.status, 200);
+    assert.deepEqual(exported.body.webChatTranscripts.map((x) => x.conversationId), [conversationId]);
+    assert.match(JSON.stringify(exported.body.webChatTranscripts), /Margaret Hall/, "the transcript holds the resident's words");
+    assert.ok(exported.body.texts.length >= 1);
+    assert.ok(exported.body.texts.every((text) => text.to === '+447700900123' && text.conversationId === smsConversation));
+
+    const erased = await admin.post<{ webChatTranscripts: number; texts: number }>('/api/hub/subject-access/erase', { phone: '07700 900123', confirm: true });
+    assert.equal(erased.status, 200);
+    assert.equal(erased.body.webChatTranscripts, 1);
+    assert.ok(erased.body.texts >= 3, 'inbound and outbound rows');
+    assert.deepEqual(await h.t.app.store.botState.read([`directline/log/${conversationId}`]), {});
+    assert.deepEqual(await h.t.app.store.sms.outboundFor(smsConversation), []);
+    assert.equal(await h.t.app.store.sms.isOptedOut(smsConversation), true, 'an erased number is still never texted');
+    assert.notDeepEqual(await h.t.app.store.sms.outboundFor(neighbourConversation), [], "a neighbour's texts are kept");
   });
 });

@@ -47,7 +47,7 @@ describe('resident journeys over /api/messages', function () {
       assert.deepEqual(referral.ward, { code: 'E05012996', name: 'Boston Castle', source: 'postcode-table' });
       assert.deepEqual(referral.contact, { anonymous: false, name: 'Margaret Hall', method: 'phone', phone: '07700 900123', bestTime: 'morning' });
       assert.equal(referral.consent.given, true);
-      assert.equal(referral.consent.wordingVersion, 'privacy-2026-11-v1');
+      assert.equal(referral.consent.wordingVersion, 'privacy-2026-11-v2');
       assert.equal(referral.channel, 'emulator');
       assert.equal(referral.slaDueAt, '2026-11-19T10:00:00.000Z');
       assert.deepEqual(referral.answers, {

@@ -106,7 +106,7 @@ describe('replies in the resident\'s language', () => {
       assert.ok(locales(client).every((l) => l === 'en-GB'));
       await client.say('Someone to talk to');
       await client.say('Bilal Ahmed');
-      await client.say('07700 900123');
+      assert.match(await client.say('07700 900123'), /We keep them for 2 years after your request is closed, then remove anything that identifies you\./);
       const referral = await t.app.store.referrals.getByReference(referenceIn(await client.say('yes')));
       assert.equal(referral?.preferredLanguage, 'ur');
       assert.equal(referral?.consent.wordingVersion, `${wording.PRIVACY_WORDING_VERSION}+interpreter-en`);

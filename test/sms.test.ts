@@ -65,6 +65,7 @@ describe('SMS channel', function () {
     assert.match(await phone.text('1 3'), /anything that would help/i);
     const consent = await phone.text('no');
     assert.match(consent, /^Privacy: Rotherham/);
+    assert.match(consent, /We keep them 2 years after your request is closed, then remove anything that identifies you\./, "as the profile's retention says");
     assert.match(await phone.text('yes'), /Shall I send this/);
     const done = await phone.text('1');
     const referral = await h.t.app.store.referrals.getByReference(referenceIn(done));
@@ -195,6 +196,35 @@ describe('SMS channel', function () {
     assert.match(await other.text('hi'), /What would you like help with/);
     h.t.clock.advance(61_000);
     assert.notEqual(await flooder.text('hi'), '', 'answered again after the window');
+  });
+
+  it('when a number over the flood limit texts about suicide, then it gets the crisis lines once per window and staff are alerted every time', async () => {
+    await h.stop();
+    h = await startSmsHarness({ env: { SMS_RATE_LIMIT: '3', SMS_RATE_WINDOW_SECONDS: '60' } });
+    const alerts: string[] = [];
+    h.t.app.alerts.subscribe((alert) => {
+      alerts.push(alert.conversationId);
+    });
+    const flooder = new Phone(h);
+    for (let i = 0; i < 3; i += 1) await flooder.text('hi');
+    assert.match(await flooder.text('hi'), /a lot of messages/);
+    assert.equal(await flooder.text('hi'), '', 'limited as before');
+
+    const first = await flooder.text('i want to kill myself');
+    assert.match(first, /Samaritans/);
+    assert.match(first, /116 123/);
+    assert.match(first, /999/);
+    assert.equal(await flooder.text('i want to kill myself'), '', 'a flood of crisis texts is not a flood of replies');
+    assert.equal(await flooder.text('i want to end my life'), '');
+
+    const events = await h.t.app.store.audit.list({ action: 'safeguarding.risk-detected' });
+    assert.equal(events.length, 3);
+    assert.ok(events.every((e) => (e.detail as { rateLimited?: boolean }).rateLimited === true));
+    assert.doesNotMatch(JSON.stringify(events), /kill myself|end my life/);
+    assert.equal(alerts.length, 3);
+
+    h.t.clock.advance(61_000);
+    assert.match(await flooder.text('i want to kill myself'), /116 123/, 'after the window the bot answers again');
   });
 
   it('when Twilio fails, then the text is retried with backoff, attempts are recorded, and it is finally sent', async () => {

@@ -393,6 +393,18 @@ function storeContract(newHarness: () => StoreHarness): void {
       assert.equal(await store.sms.setDeliveryStatus('SMunknown', 'delivered', null, '2026-11-16T10:01:00.000Z'), false);
     });
 
+    it("when one conversation's texts are deleted (erasure), then its inbound and outbound rows go, others and the opt-out stay", async () => {
+      await store.sms.recordInbound(inbound('SM1', '2026-11-16T10:00:00.000Z'));
+      await store.sms.enqueueOutbound(outbound('a'));
+      await store.sms.enqueueOutbound({ ...outbound('b'), conversationId: 'sms-other' });
+      await store.sms.setOptOut('sms-abc', true, '2026-11-16T10:00:00.000Z');
+      assert.deepEqual(await store.sms.deleteForConversation('sms-abc'), { inbound: 1, outbound: 1 });
+      assert.deepEqual(await store.sms.outboundFor('sms-abc'), []);
+      assert.deepEqual(await store.sms.pendingInbound(), []);
+      assert.deepEqual((await store.sms.outboundFor('sms-other')).map((m) => m.id), ['b']);
+      assert.equal(await store.sms.isOptedOut('sms-abc'), true);
+    });
+
     it('when a number opts out and back in, then the flag follows', async () => {
       assert.equal(await store.sms.isOptedOut('sms-abc'), false);
       await store.sms.setOptOut('sms-abc', true, '2026-11-16T10:00:00.000Z');

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { contentSecurityPolicy, renderPage, WebChatBundle } from '../bot/webchat/page';
+import * as wording from '../dialogs/wording';
 import { rotherhamWithTestPostcodes, startTestApp, type TestApp } from './support/testApp';
 
 const TEMPLATE = fs.readFileSync(path.join(__dirname, '..', 'web', 'chat', 'index.html'), 'utf8');
@@ -33,6 +34,27 @@ describe('resident chat page', () => {
     assert.match(html, /<script src="\/webchat\/\d+\.\d+\.\d+\/webchat\.js" defer><\/script>/);
     assert.doesNotMatch(html, /\{\{|\}\}/, 'every placeholder is filled');
     assert.doesNotMatch(html, /cdn\.botframework\.com|unpkg|jsdelivr/);
+  });
+
+  it("when the council's retention settings change, then the privacy wording on the page, in the chat and by text follows them", () => {
+    const rotherham = rotherhamWithTestPostcodes();
+    const page = (profile: typeof rotherham) => renderPage(TEMPLATE, { profile, nonce: 'n', webChatScript: '/w.js', chatScript: '/c.js', chatStyles: '/c.css' });
+    const say = (profile: typeof rotherham) =>
+      [page(profile), wording.councilText(profile, 'consent.privacyNotice'), wording.councilText(profile, 'sms.privacyNotice')];
+
+    // Rotherham's profile: referrals anonymised after 24 months, chat logs deleted after 30 days.
+    for (const text of say(rotherham)) {
+      assert.match(text, /2 years after your request is closed, then remove anything that identifies you/);
+      assert.doesNotMatch(text, /two years|delete them|up to/);
+    }
+    assert.match(page(rotherham), /The record of this chat itself is deleted 30 days after it was last used/);
+
+    const other = { ...rotherham, retention: { ...rotherham.retention, closedReferralMonths: 18, closedReferralAction: 'erase' as const, directLineLogDays: 7 } };
+    for (const text of say(other)) {
+      assert.match(text, /18 months after your request is closed, then delete them/);
+      assert.doesNotMatch(text, /2 years|identifies you/);
+    }
+    assert.match(page(other), /deleted 7 days after it was last used/);
   });
 
   it('when the page is served, then it has no inline script and a CSP that allows only this server, with a fresh nonce each time', async () => {

@@ -11,12 +11,14 @@ import { registerHubOidc } from './hubOidc';
 import { hubOpenApiDocument } from './hubOpenApi';
 
 export function registerHub(server: Server, app: App): void {
+  const sms = app.sms;
   const hub = createHubServices({
     store: app.store,
     clock: app.clock,
     profile: app.profile,
     events: app.hubEvents,
     messenger: app.residentMessenger,
+    ...(sms ? { smsConversationFor: (e164: string) => sms.channel.conversationIdFor(e164) } : {}),
   });
   const ctx = createHubHttpContext(hub, app.config);
   const openApi = hubOpenApiDocument();

@@ -310,7 +310,8 @@ export const HUB_API_ROUTES: readonly ApiRoute[] = [
   route({
     method: 'get',
     path: '/api/hub/wards/{ward}/stats',
-    summary: "Counts for one ward (no resident's details). Councillors: their own wards only.",
+    summary:
+      "Counts for one ward (no resident's details). Councillors: their own wards only, one ended week (the one containing `from`, default last week), 1 to 4 shown as fewer than 5; `to` is refused.",
     access: 'wards.stats',
     query: schemas.wardStatsQuery,
     response: schemas.wardStatsView,

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { AppError } from '../../services/errors';
 import { isOverdue, mayText } from '../../services/hub/queueService';
 import { can } from '../../services/hub/roles';
+import { councillorWeek } from '../../services/hub/wardFigures';
 import { referralKind, referralStatus } from '../../services/referrals/model';
 import type { App } from '../composition';
 import {
@@ -369,9 +370,11 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
     if (auth.actor.role !== 'councillor') throw new AppError('forbidden', 'This page is for councillors.');
     const stats = [];
     for (const ward of auth.actor.wards) {
-      if (app.profile.wardByCode(ward)) stats.push(await ctx.hub.queue.wardStats(auth.actor, ward, {}));
+      if (!app.profile.wardByCode(ward)) continue;
+      const figures = await ctx.hub.queue.wardStats(auth.actor, ward, {});
+      if (figures.precision === 'suppressed') stats.push(figures);
     }
-    render(200, 'Ward figures', views.wardsPage(stats), { current: 'wards' });
+    render(200, 'Ward figures', views.wardsPage(councillorWeek({}, app.clock.now()).label, stats), { current: 'wards' });
   });
 
   page('get', '/hub/admin', async (_req, _res, auth, render) => {

@@ -169,10 +169,34 @@ export const workloadView = z.object({
   overdueUnassigned: z.number(),
 });
 
-export const wardStatsView = z.object({
-  wardCode: z.string(),
-  wardName: z.string().nullable(),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-  counts,
-});
+const digestCount = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('count'), value: z.number() }),
+  z.object({ kind: z.literal('fewer-than-5') }),
+  z.object({ kind: z.literal('withheld') }),
+]);
+
+/** Hub staff get exact counts for any range; councillors one ended week with small numbers suppressed. */
+export const wardStatsView = z.discriminatedUnion('precision', [
+  z.object({
+    precision: z.literal('exact'),
+    wardCode: z.string(),
+    wardName: z.string().nullable(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    counts,
+  }),
+  z.object({
+    precision: z.literal('suppressed'),
+    wardCode: z.string(),
+    wardName: z.string().nullable(),
+    from: z.string(),
+    to: z.string(),
+    label: z.string(),
+    counts: z.object({
+      total: digestCount,
+      byKind: z.record(referralKind, digestCount),
+      byStatus: z.record(referralStatus, digestCount),
+      urgent: digestCount,
+    }),
+  }),
+]);

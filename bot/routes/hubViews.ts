@@ -10,6 +10,7 @@ import { OUTCOMES, outcomeLabel } from '../../services/hub/outcomes';
 import type { QueuePage } from '../../services/hub/queueService';
 import { ROLE_LABELS, can, type Actor } from '../../services/hub/roles';
 import type { ErasureResult } from '../../services/hub/subjectAccess';
+import { countText, type CouncillorWardCounts } from '../../services/hub/wardFigures';
 import {
   STATUS_TRANSITIONS,
   type Referral,
@@ -586,15 +587,16 @@ export function teamPage(rows: (WorkloadRow & { email: string | null })[], overd
 ${rows.length === 0 ? html`<p class="govuk-body">Nobody has open referrals.</p>` : ''}`;
 }
 
-export function wardsPage(stats: { wardName: string | null; wardCode: string; counts: QueueCounts }[]): SafeHtml {
+export function wardsPage(week: string, stats: { wardName: string | null; wardCode: string; counts: CouncillorWardCounts }[]): SafeHtml {
   return html`<h1 class="govuk-heading-l">Figures for your wards</h1>
-<p class="govuk-body">Counts of referrals only. Residents' details are never shown here.</p>
+<p class="govuk-body">Referrals made from ${week}. Counts only: residents' details are never shown here. Numbers from 1 to 4 are shown as "fewer than 5", and some larger numbers are not shown, so that a small number cannot be worked out from a total.</p>
 ${stats.map(
   (s) => html`<table class="govuk-table">
   <caption class="govuk-table__caption govuk-table__caption--m">${s.wardName ?? s.wardCode}</caption>
   <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Kind</th><th scope="col" class="govuk-table__header govuk-table__header--numeric">Referrals</th></tr></thead>
   <tbody class="govuk-table__body">
-    ${(Object.keys(KIND_LABELS) as ReferralKind[]).map((k) => html`<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${KIND_LABELS[k]}</th><td class="govuk-table__cell govuk-table__cell--numeric">${s.counts.byKind[k]}</td></tr>`)}
+    ${(Object.keys(KIND_LABELS) as ReferralKind[]).map((k) => html`<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">${KIND_LABELS[k]}</th><td class="govuk-table__cell govuk-table__cell--numeric">${countText(s.counts.byKind[k])}</td></tr>`)}
+    <tr class="govuk-table__row"><th scope="row" class="govuk-table__header">All referrals</th><td class="govuk-table__cell govuk-table__cell--numeric">${countText(s.counts.total)}</td></tr>
   </tbody>
 </table>`,
 )}`;

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { openingHoursText } from '../../services/council/loadProfile';
 import type { CouncilProfile } from '../../services/council/types';
+import { retention } from '../../dialogs/wording';
 
 export const WEB_CHAT_DIR = path.join(__dirname, '..', '..', 'web', 'chat');
 
@@ -91,6 +92,7 @@ export function renderPage(
     hubEmail: profile.hub.email,
     hubWebsite: profile.hub.website,
     openingHours: openingHoursText(profile.hub),
+    retention: retention.chatPage(profile.retention),
     nonce: values.nonce,
     webChatScript: values.webChatScript,
     chatScript: values.chatScript,

@@ -21,6 +21,8 @@ export const PROFILE_PLACEHOLDERS = [
   'keepFor',
   /** The same in digits for texts ("2 years"). */
   'keepForShort',
+  /** What happens then, from retention.closedReferralAction: "delete them" or "remove anything that identifies you". */
+  'thenAction',
 ] as const;
 export type ProfilePlaceholder = (typeof PROFILE_PLACEHOLDERS)[number];
 

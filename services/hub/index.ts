@@ -25,13 +25,20 @@ export function createHubServices(deps: {
   profile: CouncilProfile;
   events: HubEvents;
   messenger: ResidentMessenger;
+  /** For subject access: the SMS conversation id of a number, when SMS is set up. */
+  smsConversationFor?: (e164: string) => string;
 }): HubServices {
   const auditor = new HubAuditor(deps.store.audit, deps.clock);
   return {
     auditor,
     staff: new StaffService({ store: deps.store, clock: deps.clock, auditor }),
     queue: new QueueService({ ...deps, auditor }),
-    subjectAccess: new SubjectAccessService({ store: deps.store, clock: deps.clock, auditor }),
+    subjectAccess: new SubjectAccessService({
+      store: deps.store,
+      clock: deps.clock,
+      auditor,
+      ...(deps.smsConversationFor ? { smsConversationFor: deps.smsConversationFor } : {}),
+    }),
     events: deps.events,
   };
 }

@@ -25,6 +25,7 @@ import type { HubEvents } from './events';
 import { OUTCOMES } from './outcomes';
 import type { ResidentMessenger, SentMessage } from './residentMessenger';
 import { can, type Actor } from './roles';
+import { councillorWeek, suppressForCouncillor, type CouncillorWardCounts } from './wardFigures';
 
 export interface QueueQuery {
   kind?: ReferralKind[];
@@ -69,13 +70,10 @@ export interface StatusChange {
   why?: string;
 }
 
-export interface WardStats {
-  wardCode: string;
-  wardName: string | null;
-  from: string | null;
-  to: string | null;
-  counts: QueueCounts;
-}
+/** Exact figures for hub staff, who can open every referral anyway; suppressed whole weeks for councillors. */
+export type WardStats =
+  | { precision: 'exact'; wardCode: string; wardName: string | null; from: string | null; to: string | null; counts: QueueCounts }
+  | { precision: 'suppressed'; wardCode: string; wardName: string | null; from: string; to: string; label: string; counts: CouncillorWardCounts };
 
 export interface QueueServiceDeps {
   store: Store;
@@ -242,7 +240,10 @@ export class QueueService {
     return { rows: rows.map((row) => ({ ...row, email: emails.get(row.assignee) ?? null })), overdueUnassigned: overdueUnassigned.total };
   }
 
-  /** Aggregates only: the councillor's view, and the digests'. A councillor sees only their own wards. */
+  /**
+   * Aggregates only. A councillor sees only their own wards, one ended week at a time with small numbers suppressed
+   * (`wardFigures.ts`); hub staff see exact counts for any range.
+   */
   async wardStats(actor: Actor, wardCode: string, range: { from?: string; to?: string }): Promise<WardStats> {
     demand(actor, 'wards.stats');
     if (actor.role === 'councillor' && !actor.wards.includes(wardCode)) {
@@ -250,12 +251,18 @@ export class QueueService {
     }
     const ward = this.deps.profile.wardByCode(wardCode);
     if (!ward) throw new AppError('not-found', 'There is no such ward in this council.');
+    if (actor.role === 'councillor') {
+      const week = councillorWeek(range, this.deps.clock.now());
+      const counts = await this.deps.store.referrals.counts({ wardCodes: [wardCode], createdFrom: week.from, createdBefore: week.to }, this.now());
+      await this.deps.auditor.record(actor, 'hub.wards.stats-viewed', wardCode, { from: week.from, to: week.to });
+      return { precision: 'suppressed', wardCode, wardName: ward.name, ...week, counts: suppressForCouncillor(counts) };
+    }
     const filter: QueueFilter = { wardCodes: [wardCode] };
     if (range.from) filter.createdFrom = range.from;
     if (range.to) filter.createdBefore = range.to;
     const counts = await this.deps.store.referrals.counts(filter, this.now());
     await this.deps.auditor.record(actor, 'hub.wards.stats-viewed', wardCode, { from: range.from ?? null, to: range.to ?? null });
-    return { wardCode, wardName: ward.name, from: range.from ?? null, to: range.to ?? null, counts };
+    return { precision: 'exact', wardCode, wardName: ward.name, from: range.from ?? null, to: range.to ?? null, counts };
   }
 
   /** Hub workers and leads who can be given a referral. */

@@ -3,16 +3,21 @@
  * erasure of it.
  *
  * What is held: their referrals (contact, answers, notes, history), the bot's conversation state for those
- * conversations, and audit entries about those referrals and conversations. Erasure deletes the referrals and the
- * conversation state. Audit entries stay: they hold opaque ids and statuses only, never contact details or text,
+ * conversations, web chat transcripts (embedded Direct Line logs) and texts (the SMS inbound and outbound rows) of
+ * those conversations, and audit entries about those referrals and conversations. A phone number also finds its SMS
+ * conversation (the HMAC of the number) with or without a referral; a web chat is found through the conversation id
+ * on the resident's referrals, since a chat that made no referral holds no contact details to search by.
+ * Erasure deletes the referrals, conversation state, transcripts and texts; an SMS opt-out is kept, so that the
+ * number is never texted again. Audit entries stay: they hold opaque ids and statuses only, never contact details or text,
  * and once the referrals and state are gone nothing links those ids to a person. Erasure leaves one audit entry of
  * its own, with counts and no identifier.
  */
 import type { Clock } from '../clock';
 import { parseEmail, parseUkPhone } from '../contact';
 import { AppError } from '../errors';
-import { CHANNELS, type Referral } from '../referrals/model';
-import type { AuditEntry, ContactQuery, Store } from '../store/types';
+import { CHANNELS, type Channel, type Referral } from '../referrals/model';
+import { DIRECT_LINE_LOG_PREFIX } from '../retention';
+import type { AuditEntry, ContactQuery, OutboundSms, Store } from '../store/types';
 import type { HubAuditor } from './auditor';
 import { can, type Actor } from './roles';
 
@@ -26,6 +31,10 @@ export interface SubjectExport {
   query: { phone: string | null; email: string | null };
   referrals: Referral[];
   conversationState: { key: string; doc: Record<string, unknown> }[];
+  /** Embedded Direct Line logs: every activity of the chat, the resident's words included. */
+  webChatTranscripts: { conversationId: string; doc: Record<string, unknown> }[];
+  /** Texts sent to the resident, oldest first. */
+  texts: OutboundSms[];
   audit: (AuditEntry & { seq: number })[];
 }
 
@@ -33,18 +42,33 @@ export interface ErasureResult {
   referrals: number;
   conversations: number;
   stateKeys: number;
+  webChatTranscripts: number;
+  /** Inbound and outbound SMS rows. */
+  texts: number;
+}
+
+export interface SubjectAccessDeps {
+  store: Store;
+  clock: Clock;
+  auditor: HubAuditor;
+  /** The SMS conversation id for a number in E.164 (an HMAC); absent when SMS is not set up. */
+  smsConversationFor?: (e164: string) => string;
 }
 
 export class SubjectAccessService {
-  constructor(private readonly deps: { store: Store; clock: Clock; auditor: HubAuditor }) {}
+  constructor(private readonly deps: SubjectAccessDeps) {}
 
   async exportFor(actor: Actor, query: SubjectQuery): Promise<SubjectExport> {
     demandAdmin(actor);
     const contact = contactQuery(query);
     const referrals = await this.deps.store.referrals.findByContact(contact);
-    const keys = await this.stateKeysFor(referrals);
+    const conversations = this.conversationsOf(referrals, query);
+    const keys = await this.stateKeysFor(conversations);
     const items = await this.deps.store.botState.read(keys);
-    const subjects = new Set([...referrals.map((r) => r.id), ...referrals.map((r) => r.conversationId)]);
+    const transcripts = await this.deps.store.botState.read([...conversations.keys()].map(transcriptKey));
+    const texts: OutboundSms[] = [];
+    for (const conversationId of conversations.keys()) texts.push(...(await this.deps.store.sms.outboundFor(conversationId)));
+    const subjects = new Set([...referrals.map((r) => r.id), ...conversations.keys()]);
     const audit: (AuditEntry & { seq: number })[] = [];
     for (const subject of subjects) audit.push(...(await this.deps.store.audit.list({ subject })));
     audit.sort((a, b) => a.seq - b.seq);
@@ -52,6 +76,8 @@ export class SubjectAccessService {
       by: contact.phones ? 'phone' : 'email',
       referrals: referrals.length,
       stateKeys: Object.keys(items).length,
+      webChatTranscripts: Object.keys(transcripts).length,
+      texts: texts.length,
       auditEntries: audit.length,
     });
     return {
@@ -59,6 +85,8 @@ export class SubjectAccessService {
       query: { phone: query.phone ?? null, email: query.email ?? null },
       referrals,
       conversationState: Object.entries(items).map(([key, item]) => ({ key, doc: item.doc })),
+      webChatTranscripts: Object.entries(transcripts).map(([key, item]) => ({ conversationId: key.slice(DIRECT_LINE_LOG_PREFIX.length), doc: item.doc })),
+      texts,
       audit,
     };
   }
@@ -67,13 +95,22 @@ export class SubjectAccessService {
     demandAdmin(actor);
     const contact = contactQuery(query);
     const referrals = await this.deps.store.referrals.findByContact(contact);
-    const keys = await this.stateKeysFor(referrals);
-    await this.deps.store.botState.delete(keys);
+    const conversations = this.conversationsOf(referrals, query);
+    const keys = await this.stateKeysFor(conversations);
+    const transcripts = Object.keys(await this.deps.store.botState.read([...conversations.keys()].map(transcriptKey)));
+    await this.deps.store.botState.delete([...keys, ...transcripts]);
+    let texts = 0;
+    for (const conversationId of conversations.keys()) {
+      const { inbound, outbound } = await this.deps.store.sms.deleteForConversation(conversationId);
+      texts += inbound + outbound;
+    }
     const deleted = await this.deps.store.referrals.deleteMany(referrals.map((r) => r.id));
     const result: ErasureResult = {
       referrals: deleted,
-      conversations: new Set(referrals.map((r) => r.conversationId)).size,
+      conversations: conversations.size,
       stateKeys: keys.length,
+      webChatTranscripts: transcripts.length,
+      texts,
     };
     // Counts only: the entry must not become the one place the erased person is still recorded.
     await this.deps.auditor.record(actor, 'hub.sar.erased', null, { by: contact.phones ? 'phone' : 'email', ...result });
@@ -84,9 +121,8 @@ export class SubjectAccessService {
    * botbuilder's ConversationState keys are `<channelId>/conversations/<conversationId>/…`. The referral records
    * the channel; one it did not recognise is stored as `other`, and then every key is checked.
    */
-  private async stateKeysFor(referrals: Referral[]): Promise<string[]> {
+  private async stateKeysFor(conversations: Map<string, Channel>): Promise<string[]> {
     const keys = new Set<string>();
-    const conversations = new Map(referrals.map((r) => [r.conversationId, r.channel]));
     for (const [conversationId, channel] of conversations) {
       const channels = channel === 'other' ? [] : [channel, ...CHANNELS.filter((c) => c !== channel && c !== 'other')];
       for (const c of channels) for (const key of await this.deps.store.botState.keys(`${c}/conversations/${conversationId}/`)) keys.add(key);
@@ -97,6 +133,18 @@ export class SubjectAccessService {
     }
     return [...keys];
   }
+
+  /** The resident's conversations and their channels: those of their referrals, and by phone, their SMS one. */
+  private conversationsOf(referrals: Referral[], query: SubjectQuery): Map<string, Channel> {
+    const conversations = new Map<string, Channel>(referrals.map((r) => [r.conversationId, r.channel]));
+    const phone = query.phone ? parseUkPhone(query.phone) : null;
+    if (phone && this.deps.smsConversationFor) conversations.set(this.deps.smsConversationFor(phone.e164), 'sms');
+    return conversations;
+  }
+}
+
+function transcriptKey(conversationId: string): string {
+  return `${DIRECT_LINE_LOG_PREFIX}${conversationId}`;
 }
 
 function demandAdmin(actor: Actor): void {

@@ -101,7 +101,7 @@ export class ReferralService {
     conversationId: string,
     categories: RiskCategory[],
     matched: string[],
-    context: { channel?: string } = {},
+    context: { channel?: string; rateLimited?: boolean } = {},
   ): Promise<void> {
     const at = this.deps.clock.now().toISOString();
     const channel = context.channel ?? 'unknown';
@@ -111,7 +111,8 @@ export class ReferralService {
         actor: `resident:${conversationId}`,
         action: 'safeguarding.risk-detected',
         subject: conversationId,
-        detail: { categories, matched, channel },
+        // rateLimited: the text came from a number over the SMS flood limit, so the bot itself did not see it.
+        detail: { categories, matched, channel, ...(context.rateLimited ? { rateLimited: true } : {}) },
       });
     } catch (err) {
       this.deps.logger.error({ errType: (err as Error).name, conversationId }, 'could not audit a safeguarding risk');

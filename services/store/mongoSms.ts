@@ -110,6 +110,12 @@ export class MongoSmsRepository implements SmsRepository {
     return (await this.outbound.find({ conversationId }).sort({ seq: 1 }).toArray()).map(strip);
   }
 
+  async deleteForConversation(conversationId: string): Promise<{ inbound: number; outbound: number }> {
+    const inbound = (await this.inbound.deleteMany({ conversationId })).deletedCount;
+    const outbound = (await this.outbound.deleteMany({ conversationId })).deletedCount;
+    return { inbound, outbound };
+  }
+
   async setOptOut(conversationId: string, optedOut: boolean, at: string): Promise<void> {
     await this.optOuts.updateOne({ _id: conversationId }, { $set: { optedOut, updatedAt: at } }, { upsert: true });
   }

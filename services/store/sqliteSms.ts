@@ -196,6 +196,12 @@ export class SqliteSmsRepository implements SmsRepository {
     return this.selectForConversation.all(conversationId).map(toOutbound);
   }
 
+  async deleteForConversation(conversationId: string): Promise<{ inbound: number; outbound: number }> {
+    const inbound = this.db.prepare('DELETE FROM sms_inbound WHERE conversation_id = ?').run(conversationId).changes;
+    const outbound = this.db.prepare('DELETE FROM sms_outbound WHERE conversation_id = ?').run(conversationId).changes;
+    return { inbound, outbound };
+  }
+
   async setOptOut(conversationId: string, optedOut: boolean, at: string): Promise<void> {
     this.upsertOptOut.run(conversationId, optedOut ? 1 : 0, at);
   }

@@ -164,6 +164,11 @@ export interface SmsRepository extends RetentionSmsOperations {
   setDeliveryStatus(twilioSid: string, status: OutboundStatus, error: string | null, at: string): Promise<boolean>;
   /** Every text to one conversation, oldest first (tests, subject access requests). */
   outboundFor(conversationId: string): Promise<OutboundSms[]>;
+  /**
+   * Erasure (subject access): every inbound and outbound text of one conversation. The opt-out is kept: without it
+   * the number could be texted again.
+   */
+  deleteForConversation(conversationId: string): Promise<{ inbound: number; outbound: number }>;
   setOptOut(conversationId: string, optedOut: boolean, at: string): Promise<void>;
   isOptedOut(conversationId: string): Promise<boolean>;
 }

@@ -1,6 +1,7 @@
 /**
  * The SMS pipeline after the webhook has checked the signature and the body:
- * record (de-duplicated on MessageSid) → per-resident queue → keywords → flood control → the bot → texts in the
+ * record (de-duplicated on MessageSid) → per-resident queue → keywords → flood control (which still lets the
+ * safeguarding check answer a crisis) → the bot → texts in the
  * outbox. Each inbound text is stored before Twilio gets its 200, and marked processed only after its replies
  * are in the outbox, so a crash in between replays it on restart rather than losing it.
  */
@@ -144,6 +145,16 @@ export class SmsChannel {
     }
 
     const rate = this.deps.rateLimiter.check(conversationId);
+    if (rate !== 'allow') {
+      // Flood control must not hide a crisis: a limited text is still checked, staff are alerted every time, and the
+      // crisis wording goes out at most once per rate window so a flood of crisis texts is not a flood of replies.
+      const risk = this.deps.detector.assess(body);
+      if (risk.categories.length > 0) {
+        await this.deps.referrals.recordSafeguardingEvent(conversationId, risk.categories, risk.matched, { channel: 'sms', rateLimited: true });
+        if (!this.deps.rateLimiter.claimCrisisReply(conversationId)) return [];
+        return renderForSms(risk.categories.map((category) => ({ type: 'message', text: category === 'danger' ? wording.crisis.danger : wording.crisis.suicideSelfHarm })));
+      }
+    }
     if (rate === 'limit-quietly') return [];
     if (rate === 'limit-and-tell') {
       logger.warn({ conversationId }, 'sms rate limit reached');
