@@ -15,6 +15,8 @@ import { ensureSmsIndexes, MongoSmsRepository } from './mongoSms';
 import { MongoReferralQueue, ensureQueueIndexes } from './mongo/referralQueue';
 import { MongoSessionRepository, MongoStaffRepository, ensureStaffIndexes, type SessionDoc, type StaffDoc } from './mongo/staffRepo';
 import * as digests from './mongoDigests';
+import { MongoHandoffRepository, ensureHandoffIndexes, type HandoffDoc } from './mongo/handoffRepo';
+import type { HandoffRepository } from '../handoff/model';
 import {
   DuplicateReferenceError,
   EtagConflictError,
@@ -85,6 +87,7 @@ export class MongoStore implements Store {
   readonly digestLedger: DigestLedgerRepository;
   readonly digestStats: DigestStatsRepository;
   readonly locks: LockRepository;
+  readonly handoffs: HandoffRepository;
 
   private constructor(private readonly client: MongoClient, private readonly db: Db, clock: Clock) {
     this.referrals = new MongoReferralRepository(db.collection<ReferralDoc>('referrals'));
@@ -97,6 +100,7 @@ export class MongoStore implements Store {
     this.digestLedger = new digests.MongoDigestLedgerRepository(db);
     this.digestStats = new digests.MongoDigestStatsRepository(db);
     this.locks = new digests.MongoLockRepository(db);
+    this.handoffs = new MongoHandoffRepository(db.collection<HandoffDoc>('handoffs'));
   }
 
   /**
@@ -145,6 +149,7 @@ async function ensureIndexes(db: Db): Promise<void> {
   await ensureQueueIndexes(db.collection<ReferralDoc>('referrals'));
   await ensureStaffIndexes(db);
   await digests.ensureDigestIndexes(db);
+  await ensureHandoffIndexes(db);
 }
 
 /** Throws on a limit MongoDB would misread: it takes 0 as "no limit" and a negative number as a batch size. */

@@ -18,6 +18,8 @@ import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
 import { SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
 import { migrateHub } from './sqlite/hubSchema';
+import { SqliteHandoffRepository, migrateHandoffs } from './sqlite/handoffRepo';
+import type { HandoffRepository } from '../handoff/model';
 import { SqliteReferralQueue } from './sqlite/referralQueue';
 import { SqliteSessionRepository, SqliteStaffRepository } from './sqlite/staffRepo';
 import * as digests from './sqliteDigests';
@@ -107,6 +109,7 @@ export class SqliteStore implements Store {
   readonly digestLedger: DigestLedgerRepository;
   readonly digestStats: DigestStatsRepository;
   readonly locks: LockRepository;
+  readonly handoffs: HandoffRepository;
   private readonly pingStatement: Database.Statement<[]>;
 
   private constructor(private readonly db: Db, clock: Clock) {
@@ -120,6 +123,7 @@ export class SqliteStore implements Store {
     this.digestLedger = new digests.SqliteDigestLedgerRepository(db);
     this.digestStats = new digests.SqliteDigestStatsRepository(db);
     this.locks = new digests.SqliteLockRepository(db);
+    this.handoffs = new SqliteHandoffRepository(db);
     this.pingStatement = db.prepare<[]>('SELECT 1');
   }
 
@@ -137,6 +141,7 @@ export class SqliteStore implements Store {
       configure(db);
       migrate(db);
       migrateHub(db);
+      migrateHandoffs(db);
       return new SqliteStore(db, options.clock ?? systemClock);
     } catch (err) {
       db.close();

@@ -7,6 +7,7 @@
  */
 import type { Referral, ReferralKind, ReferralStatus } from '../referrals/model';
 import type { ReferralQueueOperations, SessionRepository, StaffRepository } from './hubTypes';
+import type { HandoffRepository } from '../handoff/model';
 import type { RetentionBotStateOperations, RetentionReferralOperations, RetentionSmsOperations } from './retentionTypes';
 import type { DigestLedgerRepository, DigestStatsRepository, DigestSubscriptionRepository, LockRepository } from './digestTypes';
 
@@ -82,6 +83,8 @@ export interface Store {
   readonly digestLedger: DigestLedgerRepository;
   readonly digestStats: DigestStatsRepository;
   readonly locks: LockRepository;
+  /** Live handoffs to a hub worker (issue 9): services/handoff/model.ts. */
+  readonly handoffs: HandoffRepository;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
