@@ -259,7 +259,12 @@ export class HandoffService {
     }
     await this.deps.auditor.record(actor, 'hub.handoff.accepted', accepted.id, { channel: accepted.channel, waitedSeconds: waitedSeconds(accepted) });
     this.deps.hubEvents.publishHandoff('handoff.accepted', accepted, this.now());
-    await this.tellResident(accepted, this.deps.wording.accepted(accepted.channel), 'system');
+    try {
+      await this.tellResident(accepted, this.deps.wording.accepted(accepted.channel), 'system');
+    } catch (err) {
+      // The worker holds the conversation either way; their first message will say the same, or fail visibly.
+      this.deps.logger.warn({ handoffId: accepted.id, errType: (err as Error).name }, 'could not tell the resident a worker joined');
+    }
     return (await this.deps.store.handoffs.get(id)) ?? accepted;
   }
 
