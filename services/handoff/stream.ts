@@ -29,6 +29,11 @@ export class HandoffStream {
     };
   }
 
+  /** How many are listening to one handoff (a worker's console page, tests waiting for it to connect). */
+  subscriberCount(handoffId: string): number {
+    return this.listeners.get(handoffId)?.size ?? 0;
+  }
+
   publish(event: HandoffStreamEvent): void {
     for (const listener of this.listeners.get(event.handoffId) ?? []) {
       try {
