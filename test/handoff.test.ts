@@ -166,6 +166,39 @@ describe('live handoff to a hub worker', function () {
       await h.t.app.sms?.channel.idle();
       assert.deepEqual(phone.newReplies(), []);
     });
+    it('when a chat has ended, then subject access by the phone number exports it, and retention deletes it only after handoffTranscriptDays', async () => {
+      const phone = new Phone(h);
+      await phone.text('speak to a person');
+      const item = await only(worker);
+      await worker.post(`/api/hub/handoffs/${item.id}/accept`);
+      await phone.text('I live at 1 High Street');
+      await worker.post(`/api/hub/handoffs/${item.id}/end`);
+      const admin = await clientWithSession(h.t.app, h.t.url, await createStaffFast(h.t.app, 'admin', 1));
+
+      const exported = await admin.post<{ handoffs: Handoff[] }>('/api/hub/subject-access/export', { phone: phone.number });
+      assert.equal(exported.status, 200);
+      assert.deepEqual(exported.body.handoffs.map((x) => x.id), [item.id]);
+      assert.match(JSON.stringify(exported.body.handoffs), /1 High Street/);
+
+      h.t.clock.advance(29 * 24 * 60 * MINUTE);
+      assert.equal((await h.t.app.retention.run()).handoffsDeleted, 0);
+      h.t.clock.advance(2 * 24 * 60 * MINUTE);
+      assert.equal((await h.t.app.retention.run()).handoffsDeleted, 1);
+      assert.equal(await h.t.app.store.handoffs.get(item.id), null);
+    });
+
+    it('when an admin erases by the phone number, then the live chat is deleted with the rest', async () => {
+      const phone = new Phone(h);
+      await phone.text('speak to a person');
+      const item = await only(worker);
+      const admin = await clientWithSession(h.t.app, h.t.url, await createStaffFast(h.t.app, 'admin', 1));
+
+      const erased = await admin.post<{ handoffs?: number }>('/api/hub/subject-access/erase', { phone: phone.number, confirm: true });
+
+      assert.equal(erased.status, 200);
+      assert.equal(erased.body.handoffs, 1);
+      assert.equal(await h.t.app.store.handoffs.get(item.id), null);
+    });
   });
 
   describe('in web chat (embedded Direct Line)', () => {

@@ -18,6 +18,7 @@ import { DuplicateReferenceError, EtagConflictError, type AuditEntry, type Store
 import { hubStoreContract } from './support/hubStoreContract';
 import { retentionStoreContract } from './support/retentionStoreContract';
 import { digestContract } from './support/digestContract';
+import { handoffStoreContract } from './support/handoffStoreContract';
 import { FIXED_TIME, makeReferral, numbered } from './support/referralFactory';
 
 /** Fresh, empty storage for one test; `open` may be called again to reopen the same storage. */
@@ -406,6 +407,8 @@ function storeContract(newHarness: () => StoreHarness): void {
   retentionStoreContract(() => store, clock);
 
   digestContract(() => store);
+
+  handoffStoreContract(() => store);
 
   describe('durability', () => {
     it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {

@@ -117,13 +117,14 @@ const serviceLevel = z
   });
 
 /** Retention when profile.json says nothing: closed referrals anonymised after 24 months, conversation state after
- * 90 days, SMS rows and Direct Line logs after 30 days. */
+ * 90 days, SMS rows, Direct Line logs and live handoff transcripts after 30 days. */
 export const RETENTION_DEFAULTS: RetentionSettings = {
   closedReferralMonths: 24,
   closedReferralAction: 'anonymise',
   conversationStateDays: 90,
   smsDays: 30,
   directLineLogDays: 30,
+  handoffTranscriptDays: 30,
 };
 
 const profileFile = z
@@ -158,6 +159,7 @@ const profileFile = z
         conversationStateDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.conversationStateDays),
         smsDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.smsDays),
         directLineLogDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.directLineLogDays),
+        handoffTranscriptDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.handoffTranscriptDays),
         note: z.string().optional(),
       })
       .default(RETENTION_DEFAULTS),
@@ -430,6 +432,7 @@ function readProfileJson(
         conversationStateDays: p.retention.conversationStateDays,
         smsDays: p.retention.smsDays,
         directLineLogDays: p.retention.directLineLogDays,
+        handoffTranscriptDays: p.retention.handoffTranscriptDays,
       },
     },
     ladCode: p.ladCode,

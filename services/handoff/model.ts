@@ -67,6 +67,8 @@ export type Handoff = z.infer<typeof handoff>;
 export interface HandoffFilter {
   status?: HandoffStatus[];
   conversationIds?: string[];
+  /** Reached by SMS on any of these numbers (E.164): subject access requests. */
+  phones?: string[];
   /** Accepted at or after this ISO time (wait estimates). */
   acceptedFrom?: string;
   /** Ended before this ISO time (retention). */

@@ -3,14 +3,16 @@
  * erasure of it.
  *
  * What is held: their referrals (contact, answers, notes, history), the bot's conversation state for those
- * conversations, and audit entries about those referrals and conversations. Erasure deletes the referrals and the
- * conversation state. Audit entries stay: they hold opaque ids and statuses only, never contact details or text,
+ * conversations, live chats with a hub worker (from those conversations, or reached by SMS on the number asked
+ * about), and audit entries about all of these. Erasure deletes the referrals, the conversation state and the live
+ * chats. Audit entries stay: they hold opaque ids and statuses only, never contact details or text,
  * and once the referrals and state are gone nothing links those ids to a person. Erasure leaves one audit entry of
  * its own, with counts and no identifier.
  */
 import type { Clock } from '../clock';
 import { parseEmail, parseUkPhone } from '../contact';
 import { AppError } from '../errors';
+import type { Handoff } from '../handoff/model';
 import { CHANNELS, type Referral } from '../referrals/model';
 import type { AuditEntry, ContactQuery, Store } from '../store/types';
 import type { HubAuditor } from './auditor';
@@ -26,6 +28,8 @@ export interface SubjectExport {
   query: { phone: string | null; email: string | null };
   referrals: Referral[];
   conversationState: { key: string; doc: Record<string, unknown> }[];
+  /** Live chats with a hub worker, with their transcripts. */
+  handoffs: Handoff[];
   audit: (AuditEntry & { seq: number })[];
 }
 
@@ -33,6 +37,8 @@ export interface ErasureResult {
   referrals: number;
   conversations: number;
   stateKeys: number;
+  /** Omitted when there were none, so an erasure without live chats reads as it always has. */
+  handoffs?: number;
 }
 
 export class SubjectAccessService {
@@ -44,7 +50,8 @@ export class SubjectAccessService {
     const referrals = await this.deps.store.referrals.findByContact(contact);
     const keys = await this.stateKeysFor(referrals);
     const items = await this.deps.store.botState.read(keys);
-    const subjects = new Set([...referrals.map((r) => r.id), ...referrals.map((r) => r.conversationId)]);
+    const handoffs = await this.handoffsFor(contact, referrals);
+    const subjects = new Set([...referrals.map((r) => r.id), ...referrals.map((r) => r.conversationId), ...handoffs.map((h) => h.id), ...handoffs.map((h) => h.conversationId)]);
     const audit: (AuditEntry & { seq: number })[] = [];
     for (const subject of subjects) audit.push(...(await this.deps.store.audit.list({ subject })));
     audit.sort((a, b) => a.seq - b.seq);
@@ -52,6 +59,7 @@ export class SubjectAccessService {
       by: contact.phones ? 'phone' : 'email',
       referrals: referrals.length,
       stateKeys: Object.keys(items).length,
+      handoffs: handoffs.length,
       auditEntries: audit.length,
     });
     return {
@@ -59,6 +67,7 @@ export class SubjectAccessService {
       query: { phone: query.phone ?? null, email: query.email ?? null },
       referrals,
       conversationState: Object.entries(items).map(([key, item]) => ({ key, doc: item.doc })),
+      handoffs,
       audit,
     };
   }
@@ -70,14 +79,25 @@ export class SubjectAccessService {
     const keys = await this.stateKeysFor(referrals);
     await this.deps.store.botState.delete(keys);
     const deleted = await this.deps.store.referrals.deleteMany(referrals.map((r) => r.id));
+    const handoffs = await this.handoffsFor(contact, referrals);
+    const handoffsDeleted = await this.deps.store.handoffs.deleteMany(handoffs.map((h) => h.id));
     const result: ErasureResult = {
       referrals: deleted,
-      conversations: new Set(referrals.map((r) => r.conversationId)).size,
+      conversations: new Set([...referrals.map((r) => r.conversationId), ...handoffs.map((h) => h.conversationId)]).size,
       stateKeys: keys.length,
+      ...(handoffsDeleted > 0 ? { handoffs: handoffsDeleted } : {}),
     };
     // Counts only: the entry must not become the one place the erased person is still recorded.
     await this.deps.auditor.record(actor, 'hub.sar.erased', null, { by: contact.phones ? 'phone' : 'email', ...result });
     return result;
+  }
+
+  /** Live chats from the resident's referrals' conversations, or reached by SMS on the number asked about. */
+  private async handoffsFor(contact: ContactQuery, referrals: Referral[]): Promise<Handoff[]> {
+    const byConversation = referrals.length ? await this.deps.store.handoffs.list({ conversationIds: [...new Set(referrals.map((r) => r.conversationId))] }) : [];
+    const e164 = (contact.phones ?? []).filter((p) => p.startsWith('+'));
+    const byPhone = e164.length ? await this.deps.store.handoffs.list({ phones: e164 }) : [];
+    return [...new Map([...byConversation, ...byPhone].map((h) => [h.id, h])).values()];
   }
 
   /**

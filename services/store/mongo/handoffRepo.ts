@@ -62,6 +62,7 @@ export class MongoHandoffRepository implements HandoffRepository {
     const query: Filter<HandoffDoc> = {};
     if (filter.status) query.status = { $in: filter.status };
     if (filter.conversationIds) query.conversationId = { $in: filter.conversationIds };
+    if (filter.phones) query['address.phone'] = { $in: filter.phones };
     if (filter.acceptedFrom !== undefined) query.acceptedAt = { $gte: filter.acceptedFrom };
     if (filter.endedBefore !== undefined) query.endedAt = { $lt: filter.endedBefore };
     if (filter.limit !== undefined && (!Number.isInteger(filter.limit) || filter.limit < 0)) throw new RangeError('limit must be a non-negative integer');

@@ -118,6 +118,10 @@ export class SqliteHandoffRepository implements HandoffRepository {
       clauses.push('conversation_id IN (SELECT value FROM json_each(?))');
       params.push(JSON.stringify(filter.conversationIds));
     }
+    if (filter.phones) {
+      clauses.push("json_extract(doc, '$.address.phone') IN (SELECT value FROM json_each(?))");
+      params.push(JSON.stringify(filter.phones));
+    }
     if (filter.acceptedFrom !== undefined) {
       clauses.push('accepted_at >= ?');
       params.push(filter.acceptedFrom);
