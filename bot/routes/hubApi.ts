@@ -452,7 +452,8 @@ export const HUB_API_ROUTES: readonly ApiRoute[] = [
   route({
     method: 'get',
     path: '/api/hub/events',
-    summary: 'Server-sent events: referral.created, referral.updated (ids and queue facts only) and safeguarding.alert (conversation id and risk category only).',
+    summary:
+      'Server-sent events: referral.created, referral.updated (ids and queue facts only), safeguarding.alert (conversation id and risk category only), and handoff.waiting, handoff.accepted, handoff.ended, handoff.alert (ids only).',
     access: 'events.subscribe',
     async handle(call, ctx) {
       await ctx.hub.auditor.record(actorOf(call), 'hub.events.subscribed', null);
