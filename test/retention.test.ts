@@ -92,7 +92,7 @@ describe('retention job', function () {
     await seed();
     await t.app.retention.run();
     const second = await t.app.retention.run();
-    assert.deepEqual(Object.values(second), [0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(Object.values(second), [0, 0, 0, 0, 0, 0, 0]);
     const entries = await t.app.store.audit.list({ action: 'retention.run' });
     assert.equal(entries.length, 2);
     const first = entries.find((e) => e.detail.referralsAnonymised === 2);

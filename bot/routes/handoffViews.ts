@@ -75,7 +75,9 @@ export function handoffPage(o: {
 <div class="govuk-grid-row">
 <div class="govuk-grid-column-two-thirds">
   ${
-    h.status === 'waiting'
+    h.status === 'waiting' && h.mode === 'external'
+      ? html`<p class="govuk-body">This chat is waiting for the contact centre, which takes it from there.</p>`
+      : h.status === 'waiting'
       ? html`<form method="post" action="/hub/handoffs/${h.id}/accept">${csrf}<button type="submit" class="govuk-button" data-module="govuk-button">Accept this chat</button></form>`
       : ''
   }

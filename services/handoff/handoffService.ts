@@ -144,7 +144,8 @@ export class HandoffService {
     };
     const { handoff, created } = await this.deps.store.handoffs.openIfNone(candidate);
     const waiting = await this.deps.store.handoffs.list({ status: ['waiting'] });
-    const ahead = waiting.filter((h) => h.requestedAt < handoff.requestedAt || (h.requestedAt === handoff.requestedAt && h.id < handoff.id)).length;
+    // Ties (two requests in the same millisecond) count as ahead: the quoted place is never better than the real one.
+    const ahead = waiting.filter((h) => h.id !== handoff.id && h.requestedAt <= handoff.requestedAt).length;
     const position = handoff.status === 'waiting' ? ahead + 1 : 0;
     const waitMinutes = await this.estimateWaitMinutes(Math.max(position, 1));
     if (created) {
