@@ -42,6 +42,12 @@ import { hashSecret } from './localSecrets';
 import { ResidentBot } from './residentBot';
 import { StoreStorage } from './storeStorage';
 import { createOnTurnError } from './turnError';
+import { HandoffBridge } from './handoffBridge';
+import { HandoffDelivery } from './handoffDelivery';
+import * as wording from '../dialogs/wording';
+import { HubAuditor } from '../services/hub/auditor';
+import { HandoffService, type HandoffWording } from '../services/handoff/handoffService';
+import { HandoffStream } from '../services/handoff/stream';
 
 export interface App {
   config: Config;
@@ -74,6 +80,12 @@ export interface App {
   /** The service directory in force, and the importer that replaces it (DIRECTORY_FEED_URL, npm run directory). */
   directory: LiveDirectory;
   directoryImporter: DirectoryImporter;
+  /** Live handoff to a hub worker (issue 9); null when HANDOFF_MODE is off. */
+  handoffs: HandoffService | null;
+  /** The holder's live stream of a handoff (message text: holder and leads only). */
+  handoffStream: HandoffStream;
+  /** Delivers a line to a resident's conversation on any channel; the embedded Direct Line plugs itself in. */
+  handoffDelivery: HandoffDelivery;
   close(): Promise<void>;
 }
 
@@ -157,7 +169,39 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       : () => undefined;
 
   const conversationState = new ConversationState(new StoreStorage(store.botState));
-  const residentBot = new ResidentBot({ conversationState, detector, referrals, logger, profile, clock, directory, language: language.analyser });
+  const handoffDelivery = new HandoffDelivery({ adapter, appId: config.MICROSOFT_APP_ID ?? '' });
+  const handoffStream = new HandoffStream();
+  const handoffs =
+    config.HANDOFF_MODE === 'off'
+      ? null
+      : new HandoffService({
+          store,
+          clock,
+          logger,
+          auditor: new HubAuditor(store.audit, clock),
+          hubEvents,
+          stream: handoffStream,
+          channel: handoffDelivery,
+          wording: handoffWording(profile),
+          referrals,
+          settings: {
+            mode: config.HANDOFF_MODE,
+            waitTimeoutMinutes: config.HANDOFF_WAIT_TIMEOUT_MINUTES,
+            idleTimeoutMinutes: config.HANDOFF_IDLE_TIMEOUT_MINUTES,
+            defaultWaitMinutes: config.HANDOFF_DEFAULT_WAIT_MINUTES,
+          },
+        });
+  const residentBot = new ResidentBot({
+    conversationState,
+    detector,
+    referrals,
+    logger,
+    profile,
+    clock,
+    directory,
+    language: language.analyser,
+    ...(handoffs ? { liveHandoffs: handoffs, handoffs: new HandoffBridge(handoffs) } : {}),
+  });
   const innerBot = overrides.bot ?? residentBot;
   // Every channel (/api/messages, SMS, Direct Line) runs this one bot, so turns are timed here, in one place.
   // A turn that does not start inside an HTTP request (a Direct Line socket, an SMS replayed after a restart) gets a
@@ -175,6 +219,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config, store, clock, logger, profile, detector, referrals, bot, onTurnError, hashSecret: secret,
     outboxHooks: { onFinalFailure: () => metrics.recordSmsFinalFailure(), onRetry: () => metrics.recordSmsRetry() },
   });
+  handoffDelivery.useSms(sms);
+  // Timeouts are also checked whenever the resident writes; this catches handoffs nobody writes in.
+  const sweep = handoffs
+    ? setInterval(() => {
+        handoffs.sweep().catch((err: unknown) => logger.error({ errType: (err as Error).name }, 'handoff timeout sweep failed'));
+      }, 60_000)
+    : null;
+  sweep?.unref();
   const retention = new RetentionJob({ store, clock, logger, settings: profile.retention });
   const stopRetention = config.RETENTION_SCHEDULE === 'on' ? scheduleRetention(retention, logger) : () => undefined;
   const residentMessenger =
@@ -208,7 +260,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     open311,
     directory,
     directoryImporter,
+    handoffs,
+    handoffStream,
+    handoffDelivery,
     close: async () => {
+      if (sweep) clearInterval(sweep);
       stopDirectoryImports();
       stopRetention();
       await digests.close();
@@ -219,5 +275,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     residentMessenger,
     metrics,
     recordDigestFailure: () => metrics.recordDigestFailure(),
+  };
+}
+
+/** What the resident is told when a worker joins or a handoff ends, in the short form on SMS. */
+function handoffWording(profile: CouncilProfile): HandoffWording {
+  const w = wording.handoff;
+  const sms = (channel: string) => wording.isShortForm(channel);
+  return {
+    accepted: (channel) => (sms(channel) ? w.acceptedSms : w.accepted),
+    endedByWorker: (channel) => (sms(channel) ? w.endedByWorkerSms : w.endedByWorker),
+    waitTimedOut: (channel) => (sms(channel) ? w.waitTimedOutSms(profile.hub) : w.waitTimedOut(profile.hub)),
+    idleTimedOut: (channel) => (sms(channel) ? w.idleTimedOutSms : w.idleTimedOut),
+    failed: () => w.failed(profile.hub),
   };
 }

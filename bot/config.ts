@@ -94,6 +94,19 @@ export const configSchema = z
     /** Bearer token Prometheus must send to GET /metrics. Unset: /metrics is open (keep it on a private network). */
     /** on: run the retention job (services/retention.ts) inside the server, daily. off: run `npm run retention` from cron. */
     RETENTION_SCHEDULE: z.enum(['on', 'off']).default('off'),
+    // ---- live handoff to a hub worker (issue 9) ----
+    /**
+     * console: "speak to a person" in opening hours joins a live queue that hub workers take in the staff console.
+     * external: the same queue, taken by a contact-centre product through Bot Framework's handoff.initiate and
+     * handoff.status events. off: the bot gives the hub's number and hours instead.
+     */
+    HANDOFF_MODE: z.enum(['console', 'external', 'off']).default('console'),
+    /** A resident nobody accepts within this many minutes is told so and is back with the bot. */
+    HANDOFF_WAIT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
+    /** An accepted handoff with no message either way for this many minutes ends, and the bot says so. */
+    HANDOFF_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(240).default(20),
+    /** The wait quoted per resident ahead when nobody has been accepted in the last seven days. */
+    HANDOFF_DEFAULT_WAIT_MINUTES: z.coerce.number().int().min(1).max(120).default(5),
     METRICS_TOKEN: optionalString.pipe(z.string().min(16, { message: 'must be at least 16 characters' }).optional()),
     /** Bearer token for the digest admin API until the hub console's staff sessions replace it. */
     ADMIN_API_TOKEN: optionalString.pipe(z.string().min(32, { message: 'must be at least 32 characters (openssl rand -hex 32)' }).optional()),

@@ -4,6 +4,10 @@
  *    and nothing stronger, and Azure AI Language is configured, is sentiment asked for, with a short deadline.
  *    A risk gets the fixed crisis wording at once, flags the conversation (every referral from it is urgent),
  *    alerts staff and is audited by phrase ids.
+ * 1a. The live handoff gate: while a hub worker holds the conversation, the resident's messages go to the worker
+ *    (transcript and live stream) and the bot says nothing at all, except the crisis wording when safeguarding
+ *    fires, which also alerts the worker. While the resident waits in the queue the bot carries on, and both sides
+ *    of the conversation are kept for the worker who joins.
  * 2. The follow-up: if the message straight after a risk brushes it off ("no", "I'm fine"), the bot asks once
  *    more, gently, and offers a call-back. The flag stays.
  * 3. Language: at the start (no journey under way), a message confidently in another language gets the
@@ -13,13 +17,18 @@
  * restart, picks up where they were.
  */
 import { randomUUID } from 'node:crypto';
-import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ActivityTypes, type Activity, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
 import { DialogSet, DialogTurnStatus, type DialogContext, type DialogInstance, type DialogState } from 'botbuilder-dialogs';
 import { channelOf } from '../dialogs/journeyDialog';
 import type { DialogDeps } from '../dialogs/deps';
 import { DialogIds, TurnKeys } from '../dialogs/ids';
 import { LanguageDialog, type LanguageResult, type LanguageState } from '../dialogs/languageDialog';
 import { MainDialog, type MainDialogOptions } from '../dialogs/mainDialog';
+import { PersonCallbackDialog } from '../dialogs/personCallbackDialog';
+import { askForPerson } from '../dialogs/personRequest';
+import type { HandoffService } from '../services/handoff/handoffService';
+import type { Handoff } from '../services/handoff/model';
 import { SafeguardingFollowUpDialog } from '../dialogs/safeguardingFollowUpDialog';
 import * as wording from '../dialogs/wording';
 import { recogniseCommand, recogniseJourney } from '../services/intent';
@@ -46,7 +55,12 @@ export interface ResidentBotDeps extends DialogDeps {
   logger: Logger;
   /** Azure AI Language behind the local fall-back, or the local analyser alone. */
   language: LanguageAnalyser;
+  /** Live handoff to a hub worker; without it "speak to a person" gives the hub's number and hours. */
+  liveHandoffs?: HandoffService;
 }
+
+/** Bot Framework's handoff.status event, as a contact-centre product sends it to /api/messages. */
+const handoffStatusValue = z.looseObject({ state: z.enum(['accepted', 'completed', 'failed']), message: z.string().max(1000).optional() });
 
 /** Dialogs during which a message is an answer, not a fresh start: no language detection then. */
 const IN_PROGRESS = new Set<string>([
@@ -57,6 +71,7 @@ const IN_PROGRESS = new Set<string>([
   DialogIds.language,
   DialogIds.safeguardingFollowUp,
   DialogIds.callback,
+  DialogIds.personCallback,
 ]);
 
 /** Every dialog id on the stack, through component dialogs' inner stacks. */
@@ -81,10 +96,15 @@ export class ResidentBot extends ActivityHandler {
     this.dialogs = new DialogSet(this.dialogState)
       .add(new MainDialog(deps))
       .add(new LanguageDialog(deps))
-      .add(new SafeguardingFollowUpDialog(deps));
+      .add(new SafeguardingFollowUpDialog(deps))
+      .add(new PersonCallbackDialog(deps));
 
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
+      await next();
+    });
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === 'handoff.status') await this.handleHandoffStatus(context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -108,21 +128,29 @@ export class ResidentBot extends ActivityHandler {
     const text = typeof context.activity.text === 'string' ? context.activity.text : null;
     const conversationId = context.turnState.get(TurnKeys.conversationId) as string;
     const risk = text === null ? { categories: [], matched: [] } : await this.assess(text);
+    const handoff = (await this.deps.liveHandoffs?.current(conversationId)) ?? null;
+    if (handoff) await this.keepForWorker(context, handoff, text);
 
     if (risk.categories.length > 0) {
       for (const category of risk.categories) {
         await context.sendActivity(category === 'danger' ? wording.crisis.danger : wording.crisis.suicideSelfHarm);
       }
       flags.categories = [...new Set([...flags.categories, ...risk.categories])];
-      flags.checkIn = 'pending';
+      // With a worker holding the conversation the worker follows up, not the bot.
+      if (handoff?.status !== 'active') flags.checkIn = 'pending';
       await this.safeguarding.set(context, flags);
       await this.deps.referrals.recordSafeguardingEvent(conversationId, risk.categories, risk.matched, { channel: channelOf(context.activity.channelId) });
       this.deps.logger.warn({ conversationId, categories: risk.categories }, 'safeguarding risk detected');
+      if (handoff) await this.deps.liveHandoffs?.riskDetected(handoff, risk.categories);
+      if (handoff?.status === 'active') return;
       const dc = await this.dialogs.createContext(context);
       await context.sendActivity(wording.crisis.afterwards);
       if (dc.activeDialog) await dc.repromptDialog();
       return;
     }
+
+    // A worker holds the conversation: the message is theirs (kept above), and the bot says nothing.
+    if (handoff?.status === 'active') return;
 
     context.turnState.set(TurnKeys.urgency, flags.categories.map((c) => URGENCY_FOR[c]));
     const dc = await this.dialogs.createContext(context);
@@ -139,12 +167,50 @@ export class ResidentBot extends ActivityHandler {
 
     if (text !== null && (await this.startInResidentsLanguage(dc, text, conversationId))) return;
 
+    // "Speak to a person" with nothing under way (a first text, or after a journey ended): no dialog is there to be
+    // interrupted, so it is answered here, as the interruption base answers it inside a journey.
+    if (!dc.activeDialog && text !== null && recogniseCommand(text) === 'person') {
+      if ((await askForPerson(dc, this.deps)) === 'closed') await dc.beginDialog(DialogIds.personCallback, { journeyKey: randomUUID() });
+      return;
+    }
+
     const result = await dc.continueDialog();
+    if (context.turnState.get(TurnKeys.offerCallback)) {
+      await dc.beginDialog(DialogIds.personCallback, { journeyKey: randomUUID() });
+      return;
+    }
     if (context.turnState.get(TurnKeys.cancelled) || (result.result as LanguageResult | undefined)?.english) {
       await dc.beginDialog(DialogIds.main, { showMenu: true, afterCancel: Boolean(context.turnState.get(TurnKeys.cancelled)) } satisfies MainDialogOptions);
     } else if (result.status === DialogTurnStatus.empty) {
       await dc.beginDialog(DialogIds.main, {} satisfies MainDialogOptions);
     }
+  }
+
+  /**
+   * While a handoff is open, the resident's words go to its transcript and the holder's live stream. While they wait,
+   * what the bot says goes there too, so the worker who joins reads the whole conversation.
+   */
+  private async keepForWorker(context: TurnContext, handoff: Handoff, text: string | null): Promise<void> {
+    const handoffs = this.deps.liveHandoffs;
+    if (!handoffs) return;
+    if (text !== null && text.trim() !== '') await handoffs.residentSaid(handoff, text);
+    context.onSendActivities(async (_ctx, activities: Partial<Activity>[], next) => {
+      for (const activity of activities) {
+        if (activity.type === ActivityTypes.Message && typeof activity.text === 'string' && activity.text) await handoffs.botSaid(handoff, activity.text);
+      }
+      return next();
+    });
+  }
+
+  /** A contact-centre product accepted, completed or failed the handoff (Bot Framework's handoff.status). */
+  private async handleHandoffStatus(context: TurnContext): Promise<void> {
+    const value = handoffStatusValue.safeParse(context.activity.value);
+    const conversationId = context.turnState.get(TurnKeys.conversationId) as string;
+    if (!value.success || !this.deps.liveHandoffs) {
+      this.deps.logger.warn({ conversationId }, 'handoff.status event ignored: no live handoff or an unreadable value');
+      return;
+    }
+    await this.deps.liveHandoffs.externalStatus(conversationId, value.data.state);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
- * A call-back after a safeguarding concern: name, phone number, consent, and an urgent referral. Kept as small as
- * it can be: someone who has just said they are not OK should not face a long form. The referral is of the
- * befriending kind with a phone call as the interest (the hub's "someone to talk to"), always urgent.
+ * A call-back: name, phone number, consent, and a referral. Kept as small as it can be: someone who has just said
+ * they are not OK should not face a long form. The referral is of the befriending kind with a phone call as the
+ * interest (the hub's "someone to talk to"). After a safeguarding concern it is always urgent; when the resident
+ * asked for a person out of hours (`reason: 'person'`) it is urgent only if the conversation was flagged.
  */
 import { randomUUID } from 'node:crypto';
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
@@ -15,10 +16,12 @@ import * as wording from './wording';
 export interface CallbackState extends JourneyState {
   name?: string;
   phone?: string;
+  /** Why the hub is calling: after a safeguarding concern (the default), or a person asked for out of hours. */
+  reason?: 'safeguarding' | 'person';
 }
 
-export function newCallbackState(): CallbackState {
-  return { journeyKey: randomUUID() };
+export function newCallbackState(reason: CallbackState['reason'] = 'safeguarding'): CallbackState {
+  return { journeyKey: randomUUID(), reason };
 }
 
 export class CallbackDialog extends JourneyDialog {
@@ -57,8 +60,9 @@ export class CallbackDialog extends JourneyDialog {
   }
 
   private async submitStep(step: WaterfallStepContext<CallbackState>): Promise<DialogTurnResult> {
+    const forPerson = step.options.reason === 'person';
     if (step.result !== true) {
-      await step.context.sendActivity(wording.safeguardingFollowUp.callbackConsentDeclined);
+      await step.context.sendActivity(forPerson ? wording.handoff.callbackConsentDeclined : wording.safeguardingFollowUp.callbackConsentDeclined);
       return step.endDialog();
     }
     step.options.consentAt ??= this.deps.clock.now().toISOString();
@@ -66,9 +70,9 @@ export class CallbackDialog extends JourneyDialog {
       step,
       { kind: 'befriending', forWhom: 'self', postcode: '', interests: ['phone-call'], accessNeeds: null },
       { anonymous: false, name: step.options.name ?? '', method: 'phone', phone: step.options.phone ?? '', bestTime: 'any' },
-      { extraUrgency: ['safeguarding'] },
+      forPerson ? {} : { extraUrgency: ['safeguarding'] },
     );
-    await step.context.sendActivity(wording.safeguardingFollowUp.callbackDone(referral.reference));
+    await step.context.sendActivity(forPerson ? wording.handoff.callbackDone(referral.reference) : wording.safeguardingFollowUp.callbackDone(referral.reference));
     return step.endDialog({ reference: referral.reference });
   }
 }

@@ -8,6 +8,7 @@ export const DialogIds = {
   language: 'languageDialog',
   safeguardingFollowUp: 'safeguardingFollowUpDialog',
   callback: 'callbackDialog',
+  personCallback: 'personCallbackDialog',
 } as const;
 
 export const WaterfallIds = {
@@ -19,6 +20,7 @@ export const WaterfallIds = {
   language: 'languageDialog.waterfall',
   safeguardingFollowUp: 'safeguardingFollowUpDialog.waterfall',
   callback: 'callbackDialog.waterfall',
+  personCallback: 'personCallbackDialog.waterfall',
 } as const;
 
 export const PromptIds = {
@@ -49,4 +51,6 @@ export const TurnKeys = {
   conversationId: Symbol('communityHub.conversationId'),
   /** Set by the interruption base when the resident says "start again", so the bot shows the menu. */
   cancelled: Symbol('communityHub.cancelled'),
+  /** Set when a resident asked for a person out of hours: the bot then offers a call-back (personCallbackDialog). */
+  offerCallback: Symbol('communityHub.offerCallback'),
 } as const;

@@ -1,12 +1,12 @@
 /**
  * The base every journey (and the main menu) extends: "help", "cancel" / "start again" and "speak to a person"
- * work at every step. The safeguarding check is not here: it runs in the bot before any dialog, so that it wins
+ * (the live handoff: dialogs/personRequest.ts) work at every step. The safeguarding check is not here: it runs in the bot before any dialog, so that it wins
  * over everything, including these.
  */
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { isOpenAt, openingHoursText } from '../services/council/loadProfile';
 import { recogniseCommand } from '../services/intent';
 import type { DialogDeps } from './deps';
+import { askForPerson } from './personRequest';
 import { TurnKeys } from './ids';
 import * as wording from './wording';
 
@@ -39,12 +39,10 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         innerDc.context.turnState.set(TurnKeys.cancelled, true);
         return innerDc.cancelAllDialogs();
       case 'person': {
-        const { hub } = this.deps.profile;
-        const openNow = isOpenAt(hub, this.deps.clock.now());
-        await innerDc.context.sendActivity(wording.person.contact(hub, openingHoursText(hub), openNow));
-        const conversationId = innerDc.context.turnState.get(TurnKeys.conversationId) as string | undefined;
-        await this.deps.referrals.recordPersonRequest(conversationId ?? 'unknown', innerDc.context.activity.channelId);
-        await innerDc.repromptDialog();
+        // In hours: the live queue, and the journey carries on while they wait. Out of hours: the bot offers a
+        // call-back on top of the journey (it sees TurnKeys.offerCallback), and the journey is asked again after.
+        const answer = await askForPerson(innerDc, this.deps);
+        if (answer !== 'closed') await innerDc.repromptDialog();
         return { status: DialogTurnStatus.waiting };
       }
       default:

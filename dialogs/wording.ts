@@ -177,6 +177,56 @@ export const person = {
       .join('\n'),
 } as const;
 
+/**
+ * Live handoff to a hub worker ("speak to a person"). In hours the resident joins a live queue with a wait estimate;
+ * out of hours they hear when the hub opens and are offered a call-back. Short forms for SMS where the web form is long.
+ */
+export const handoff = {
+  queued: (hub: HubContact, position: number, waitMinutes: number, hoursText: string) =>
+    [
+      `I have asked for someone from the hub to join this chat. You are number ${position} in the queue and the wait is likely to be about ${minutes(waitMinutes)}.`,
+      'While you wait, you can carry on here. When a hub worker joins, I will let you know and stay quiet while you talk.',
+      `You can also call ${hub.name} on ${hub.phone} (open now). Opening hours: ${hoursText}.`,
+      'If anyone is in danger, call 999.',
+    ].join('\n'),
+  queuedSms: (position: number, waitMinutes: number) =>
+    `A hub worker will join this chat soon: you are number ${position} in the queue, about ${minutes(waitMinutes)}. Carry on here while you wait. In danger? Call 999.`,
+  alreadyQueued: (position: number, waitMinutes: number) =>
+    position > 0
+      ? `You are already in the queue (number ${position}, about ${minutes(waitMinutes)}). A hub worker will join this chat soon.`
+      : 'A hub worker is already with you in this chat.',
+  closed: (hub: HubContact, opens: string | null, hoursText: string) =>
+    [
+      `We are closed at the moment${opens ? `; we open again ${opens}` : ''}. Opening hours: ${hoursText}.`,
+      `You can call ${hub.name} on ${hub.phone} then, or email ${hub.email}.`,
+      'If anyone is in danger, call 999.',
+    ].join('\n'),
+  closedSms: (hub: HubContact, opens: string | null) =>
+    `The hub is closed${opens ? ` and opens ${opens}` : ''}. Call ${hub.phone} then. In danger? Call 999.`,
+  callbackOffer: 'Would you like the hub to call you back when it opens?',
+  callbackOptions: { yes: 'Yes, call me back', no: 'No, thank you' },
+  callbackRetry: 'Please choose "Yes, call me back" or "No, thank you".',
+  callbackIntro: 'I just need your name and a phone number so the hub can call you.',
+  callbackDone: (reference: string) => `Thank you. Someone from the hub will call you back after we open. Your reference is ${reference}.`,
+  callbackDeclined: "That's fine. If there is anything else, just send me a message.",
+  callbackConsentDeclined: 'That is fine. Nothing has been sent to the hub.',
+  accepted: 'A hub worker has joined the chat. You are now talking to a person. The automated assistant will stay quiet until they finish.',
+  acceptedSms: 'A hub worker has joined. You are now texting a person.',
+  endedByWorker:
+    'The hub worker has ended the chat. You are talking to the automated assistant again: type "start again" for the menu, or "speak to a person" to ask for someone.',
+  endedByWorkerSms: 'The hub worker has ended the chat. You are texting the automated assistant again. Text "start again" for the menu.',
+  waitTimedOut: (hub: HubContact) =>
+    `Sorry, nobody from the hub could join the chat in time. You are talking to the automated assistant again. Type "speak to a person" to try again, or call ${hub.phone}. Out of hours we can arrange a call-back.`,
+  waitTimedOutSms: (hub: HubContact) => `Sorry, nobody could join in time. Call ${hub.phone}, or text "speak to a person" to try again.`,
+  idleTimedOut: 'This chat with the hub worker has ended because nobody has written for a while. You are talking to the automated assistant again.',
+  idleTimedOutSms: 'The chat with the hub worker has ended. You are texting the automated assistant again.',
+  failed: (hub: HubContact) => `Sorry, we could not connect you to a hub worker. You are talking to the automated assistant again. You can call ${hub.phone}.`,
+} as const;
+
+function minutes(n: number): string {
+  return n === 1 ? '1 minute' : `${n} minutes`;
+}
+
 const contactMethodLabels: Record<ContactMethod, string> = { phone: 'Phone call', sms: 'Text message', email: 'Email' };
 const bestTimeLabels: Record<BestTime, string> = {
   morning: 'Morning',

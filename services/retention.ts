@@ -7,6 +7,8 @@
  * - Bot conversation state not written for `conversationStateDays` is deleted: the resident starts afresh.
  * - Settled SMS rows (processed inbound, outbound no longer waiting to be sent) older than `smsDays` are deleted.
  * - Embedded Direct Line conversation logs not written for `directLineLogDays` are deleted.
+ * - Live handoff transcripts (the whole handoff) `handoffTranscriptDays` after the chat ended are deleted; open
+ *   handoffs are never touched.
  *
  * What it did is recorded in the audit log as counts only. Running it twice in a row does nothing the second time.
  */
@@ -34,6 +36,7 @@ export interface RetentionReport {
   smsInboundDeleted: number;
   smsOutboundDeleted: number;
   directLineLogsDeleted: number;
+  handoffsDeleted: number;
 }
 
 export function isAnonymised(referral: Referral): boolean {
@@ -90,6 +93,7 @@ export class RetentionJob {
       smsInboundDeleted: 0,
       smsOutboundDeleted: 0,
       directLineLogsDeleted: 0,
+      handoffsDeleted: 0,
     };
 
     const referralCutoff = monthsBefore(now, settings.closedReferralMonths).toISOString();
@@ -113,6 +117,10 @@ export class RetentionJob {
     const staleLogs = await store.botState.keysUpdatedBefore(DIRECT_LINE_LOG_PREFIX, logCutoff);
     await store.botState.delete(staleLogs);
     report.directLineLogsDeleted = staleLogs.length;
+
+    const handoffCutoff = new Date(now.getTime() - settings.handoffTranscriptDays * DAY_MS).toISOString();
+    const endedHandoffs = await store.handoffs.list({ status: ['ended'], endedBefore: handoffCutoff });
+    report.handoffsDeleted = await store.handoffs.deleteMany(endedHandoffs.map((h) => h.id));
 
     const smsCutoff = new Date(now.getTime() - settings.smsDays * DAY_MS).toISOString();
     const sms = await store.sms.deleteSettledBefore(smsCutoff);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { HUB_API_ROUTES } from '../bot/routes/hubApi';
+import type { Handoff } from '../services/handoff/model';
 import type { Referral } from '../services/referrals/model';
 import type { StaffRole, StaffUser } from '../services/store/types';
 import { TEST_PASSWORD, clientWithSession, createStaff, createStaffFast, HubClient } from './support/hubClient';
@@ -114,7 +115,44 @@ const MATRIX: MatrixRow[] = [
     prepare: async () => ({ path: '/api/hub/subject-access/erase', body: { email: 'nobody@example.org', confirm: true } }),
   },
   { method: 'GET', route: '/api/hub/events', allowed: WORKERS, ok: 200, prepare: async () => ({ path: '/api/hub/events' }) },
+  // ---- live handoffs (issue 9): workers and leads; councillors and admins never see a resident's words ----
+  { method: 'GET', route: '/api/hub/handoffs', allowed: WORKERS, ok: 200, prepare: async () => ({ path: '/api/hub/handoffs' }) },
+  { method: 'GET', route: '/api/hub/handoffs/{id}', allowed: WORKERS, ok: 200, prepare: async ({ t, n }) => ({ path: `/api/hub/handoffs/${(await freshHandoff(t, n)).id}` }) },
+  { method: 'POST', route: '/api/hub/handoffs/{id}/accept', allowed: WORKERS, ok: 200, prepare: async ({ t, n }) => ({ path: `/api/hub/handoffs/${(await freshHandoff(t, n)).id}/accept` }) },
+  {
+    method: 'POST', route: '/api/hub/handoffs/{id}/messages', allowed: WORKERS, ok: 201,
+    prepare: async ({ t, n, user }) => ({ path: `/api/hub/handoffs/${(await freshHandoff(t, n, user)).id}/messages`, body: { text: 'Hello, this is the hub.' } }),
+  },
+  { method: 'POST', route: '/api/hub/handoffs/{id}/end', allowed: WORKERS, ok: 200, prepare: async ({ t, n, user }) => ({ path: `/api/hub/handoffs/${(await freshHandoff(t, n, user)).id}/end` }) },
+  {
+    method: 'POST', route: '/api/hub/handoffs/{id}/referral', allowed: WORKERS, ok: 201,
+    prepare: async ({ t, n, user }) => ({
+      path: `/api/hub/handoffs/${(await freshHandoff(t, n, user)).id}/referral`,
+      body: { kind: 'befriending', name: 'Test Resident', phone: '07700 900123', consent: true },
+    }),
+  },
+  {
+    method: 'POST', route: '/api/hub/handoffs/{id}/attach', allowed: WORKERS, ok: 200,
+    prepare: async ({ t, n, user }) => ({ path: `/api/hub/handoffs/${(await freshHandoff(t, n, user)).id}/attach`, body: { reference: (await freshReferral(t, n)).reference } }),
+  },
+  { method: 'GET', route: '/api/hub/handoffs/{id}/events', allowed: WORKERS, ok: 200, prepare: async ({ t, n, user }) => ({ path: `/api/hub/handoffs/${(await freshHandoff(t, n, user)).id}/events` }) },
 ];
+
+/**
+ * A handoff straight into the store: waiting, or (with `holder`) accepted by them. Its resident is reached through the
+ * embedded Direct Line, whose log is made here too, so a worker's message has somewhere to go.
+ */
+async function freshHandoff(t: TestApp, n: number, holder?: StaffUser): Promise<Handoff> {
+  const conversationId = `matrix-${n}-${'x'.repeat(20)}`;
+  await t.app.store.botState.write(`directline/log/${conversationId}`, { createdAt: t.app.clock.now().toISOString(), userId: 'dl_resident', activities: [] });
+  const at = t.app.clock.now().toISOString();
+  const reference = { channelId: 'webchat', serviceUrl: 'urn:community-hub-bot:directline', conversation: { id: conversationId }, bot: { id: 'community-hub-bot', role: 'bot' }, user: { id: 'dl_resident', role: 'user' } };
+  const { handoff } = await t.app.store.handoffs.openIfNone({
+    id: `handoff-${n}`, conversationId, channel: 'webchat', address: { kind: 'embedded-directline', reference }, mode: 'console', status: 'waiting', urgent: false,
+    requestedAt: at, acceptedAt: null, acceptedBy: null, endedAt: null, endReason: null, lastActivityAt: at, journey: {}, referralId: null, transcript: [],
+  });
+  return holder ? ((await t.app.store.handoffs.accept(handoff.id, holder.id, at)) ?? handoff) : handoff;
+}
 
 /** The event stream never ends by itself: read the status, then hang up. */
 async function statusOfStream(client: HubClient, path: string): Promise<number> {
@@ -163,7 +201,7 @@ describe('hub API', () => {
           const client = who === 'anonymous' ? new HubClient(t.url) : await signedIn(who);
           const status = row.call
             ? await row.call({ t, who, n })
-            : row.route === '/api/hub/events'
+            : row.route === '/api/hub/events' || row.route === '/api/hub/handoffs/{id}/events'
               ? await statusOfStream(client, cell.path)
               : (await client.request(row.method, cell.path, cell.body === undefined ? {} : { json: cell.body })).status;
           assert.equal(status, expected);

@@ -66,6 +66,7 @@ describe('retention job', function () {
       smsInboundDeleted: 1,
       smsOutboundDeleted: 1,
       directLineLogsDeleted: 1,
+      handoffsDeleted: 0,
     });
     const { store } = t.app;
     const asb = await store.referrals.get('referral-1');
@@ -91,7 +92,7 @@ describe('retention job', function () {
     await seed();
     await t.app.retention.run();
     const second = await t.app.retention.run();
-    assert.deepEqual(Object.values(second), [0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(Object.values(second), [0, 0, 0, 0, 0, 0, 0]);
     const entries = await t.app.store.audit.list({ action: 'retention.run' });
     assert.equal(entries.length, 2);
     const first = entries.find((e) => e.detail.referralsAnonymised === 2);
@@ -148,7 +149,7 @@ describe('retention settings in the council profile', () => {
 describe('retention schedule', () => {
   it('when scheduled, then the job runs after the first delay and then on every interval, until stopped', async () => {
     let runs = 0;
-    const job = { run: async () => { runs += 1; return { referralsAnonymised: 0, referralsErased: 0, conversationStatesDeleted: 0, smsInboundDeleted: 0, smsOutboundDeleted: 0, directLineLogsDeleted: 0 }; } };
+    const job = { run: async () => { runs += 1; return { referralsAnonymised: 0, referralsErased: 0, conversationStatesDeleted: 0, smsInboundDeleted: 0, smsOutboundDeleted: 0, directLineLogsDeleted: 0, handoffsDeleted: 0 }; } };
     const silent = pino({ level: 'silent' });
     const stop = scheduleRetention(job, silent, { firstRunMs: 5, everyMs: 10 });
     await new Promise((resolve) => setTimeout(resolve, 150));

@@ -19,6 +19,7 @@ import { hubStoreContract } from './support/hubStoreContract';
 import { retentionStoreContract } from './support/retentionStoreContract';
 import { digestContract } from './support/digestContract';
 import { open311StoreContract } from './support/open311StoreContract';
+import { handoffStoreContract } from './support/handoffStoreContract';
 import { FIXED_TIME, makeReferral, numbered } from './support/referralFactory';
 
 /** Fresh, empty storage for one test; `open` may be called again to reopen the same storage. */
@@ -420,6 +421,8 @@ function storeContract(newHarness: () => StoreHarness): void {
 
   digestContract(() => store);
   open311StoreContract(() => store);
+
+  handoffStoreContract(() => store);
 
   describe('durability', () => {
     it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {

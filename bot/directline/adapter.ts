@@ -18,6 +18,8 @@ import type { ConversationLog } from './conversationLog';
 import type { ActivityStream } from './stream';
 
 export const DIRECT_LINE_CHANNEL_ID = 'webchat';
+/** The serviceUrl of activities from the embedded Direct Line: replies go to its log, not over HTTP. */
+export const EMBEDDED_SERVICE_URL = 'urn:community-hub-bot:directline';
 export const BOT_ACCOUNT = { id: 'community-hub-bot', name: 'Community Hub', role: 'bot' } as const;
 
 /** The longest `delay` activity honoured; a dialog never needs more, and a turn should not hold a request open. */

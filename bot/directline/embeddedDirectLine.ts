@@ -20,7 +20,7 @@ import { AppError } from '../../services/errors';
 import type { App } from '../composition';
 import { sendError } from '../httpErrors';
 import { createOnTurnError } from '../turnError';
-import { BOT_ACCOUNT, DIRECT_LINE_CHANNEL_ID, DirectLineAdapter } from './adapter';
+import { BOT_ACCOUNT, DIRECT_LINE_CHANNEL_ID, DirectLineAdapter, EMBEDDED_SERVICE_URL } from './adapter';
 import { ConversationFullError, ConversationLog } from './conversationLog';
 import { RateLimiter } from './rateLimit';
 import { MAX_ACTIVITY_BYTES, postedActivity, startConversationBody } from './schemas';
@@ -59,6 +59,8 @@ export class EmbeddedDirectLine {
     this.stream = new ActivityStream({ log: this.log, signer: this.signer, logger: app.logger });
     this.adapter = new DirectLineAdapter({ log: this.log, stream: this.stream, clock: app.clock });
     this.adapter.onTurnError = createOnTurnError({ logger: app.logger, hubPhone: app.profile.hub.phone });
+    // A hub worker's messages in a live handoff reach this conversation's log and sockets through this adapter.
+    app.handoffDelivery.useEmbeddedDirectLine(this.adapter);
     this.messageLimiter = new RateLimiter({ limit: options.messagesPerMinute ?? 60, windowMs: 60_000 });
     this.mintLimiter = new RateLimiter({ limit: options.conversationsPerMinute ?? 600, windowMs: 60_000 });
   }
@@ -180,7 +182,7 @@ export class EmbeddedDirectLine {
     return {
       ...activity,
       channelId: DIRECT_LINE_CHANNEL_ID,
-      serviceUrl: 'urn:community-hub-bot:directline',
+      serviceUrl: EMBEDDED_SERVICE_URL,
       conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
       recipient: { ...BOT_ACCOUNT },
     };

@@ -362,10 +362,100 @@ export const HUB_API_ROUTES: readonly ApiRoute[] = [
       return ctx.hub.subjectAccess.eraseFor(actorOf(call), { ...(phone ? { phone } : {}), ...(email ? { email } : {}) });
     },
   }),
+  // ---- live handoffs (issue 9) ----
+  route({
+    method: 'get',
+    path: '/api/hub/handoffs',
+    summary: 'Residents waiting to talk to a person (urgent first, then oldest), and the live chats you hold (leads: all).',
+    access: 'handoff.work',
+    response: schemas.handoffListView,
+    async handle(call, _ctx, app) {
+      return { items: await handoffsOf(app).list(actorOf(call)) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/hub/handoffs/{id}',
+    summary: "One live chat: the conversation so far, the journey's answers, and what a referral would be prefilled with. Audited.",
+    access: 'handoff.work',
+    response: schemas.handoffView,
+    async handle(call, _ctx, app) {
+      return handoffsOf(app).view(actorOf(call), handoffId(call));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/hub/handoffs/{id}/accept',
+    summary: 'Take the conversation: the bot goes quiet and the resident is told a person has joined. 409 if someone else already has.',
+    access: 'handoff.work',
+    response: schemas.handoffView.shape.handoff,
+    async handle(call, _ctx, app) {
+      return handoffsOf(app).accept(actorOf(call), handoffId(call));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/hub/handoffs/{id}/messages',
+    summary: "Send the resident a message on their own channel (SMS through the outbox, with the opt-out check; web chat through Direct Line). Holder only.",
+    access: 'handoff.work',
+    body: schemas.handoffMessageBody,
+    status: 201,
+    response: schemas.transcriptLineView,
+    async handle(call, _ctx, app) {
+      return handoffsOf(app).send(actorOf(call), handoffId(call), call.body.text);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/hub/handoffs/{id}/end',
+    summary: 'End the live chat: the bot tells the resident and is back. Holder, or a lead.',
+    access: 'handoff.work',
+    response: schemas.handoffView.shape.handoff,
+    async handle(call, _ctx, app) {
+      return handoffsOf(app).end(actorOf(call), handoffId(call));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/hub/handoffs/{id}/referral',
+    summary: 'Make a referral from the conversation (claimed for you), with the consent the resident gave you in the chat. One per chat.',
+    access: 'handoff.work',
+    body: schemas.handoffReferralBody,
+    status: 201,
+    response: schemas.referralView,
+    async handle(call, _ctx, app) {
+      const { kind, name, phone, notes } = call.body;
+      const referral = await handoffsOf(app).toReferral(actorOf(call), handoffId(call), { kind, name, phone, consent: true, ...(notes ? { notes } : {}) });
+      return referralResponse(referral, app);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/hub/handoffs/{id}/attach',
+    summary: 'Attach the conversation to an existing referral: its transcript becomes a note on it.',
+    access: 'handoff.work',
+    body: schemas.handoffAttachBody,
+    response: schemas.referralView,
+    async handle(call, _ctx, app) {
+      return referralResponse(await handoffsOf(app).attach(actorOf(call), handoffId(call), call.body.reference), app);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/hub/handoffs/{id}/events',
+    summary: "Server-sent events for the worker holding a live chat (or a lead): message (the resident's words as they arrive), safeguarding, ended.",
+    access: 'handoff.work',
+    async handle(call, ctx, app) {
+      const handoff = await handoffsOf(app).authoriseStream(actorOf(call), handoffId(call));
+      streamHandoff(call.req, call.res, app, handoff.id);
+      return STREAMED;
+    },
+  }),
   route({
     method: 'get',
     path: '/api/hub/events',
-    summary: 'Server-sent events: referral.created, referral.updated (ids and queue facts only) and safeguarding.alert (conversation id and risk category only).',
+    summary:
+      'Server-sent events: referral.created, referral.updated (ids and queue facts only), safeguarding.alert (conversation id and risk category only), and handoff.waiting, handoff.accepted, handoff.ended, handoff.alert (ids only).',
     access: 'events.subscribe',
     async handle(call, ctx) {
       await ctx.hub.auditor.record(actorOf(call), 'hub.events.subscribed', null);
@@ -374,6 +464,40 @@ export const HUB_API_ROUTES: readonly ApiRoute[] = [
     },
   }),
 ];
+
+function handoffsOf(app: App): NonNullable<App['handoffs']> {
+  if (!app.handoffs) throw new AppError('unavailable', 'Live chat with residents is turned off (HANDOFF_MODE=off).');
+  return app.handoffs;
+}
+
+const handoffId = (call: { params: Record<string, string> }): string => {
+  const id = call.params['id'] ?? '';
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(id)) throw new AppError('not-found', 'There is no such conversation.');
+  return id;
+};
+
+function streamHandoff(req: Request, res: Response, app: App, id: string): void {
+  openStream(res);
+  const unsubscribe = app.handoffStream.subscribe(id, (event) => {
+    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  heartbeat.unref();
+  req.on('close', () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+  });
+}
+
+function openStream(res: Response): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  res.write('retry: 5000\n\n');
+}
 
 function referralResponse(referral: Parameters<typeof mayText>[0], app: App): z.infer<typeof schemas.referralView> {
   return { referral, overdue: isOverdue(referral, app.clock.now().toISOString()), mayText: mayText(referral) };

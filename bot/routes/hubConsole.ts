@@ -29,6 +29,7 @@ import {
 } from './hubHttp';
 import { areaId, wardCode } from './hubSchemas';
 import * as views from './hubViews';
+import * as handoffViews from './handoffViews';
 import type { SafeHtml } from './hubViews';
 import { isOidcEnabled } from './hubOidc';
 
@@ -117,7 +118,7 @@ function formField(req: Request, name: string): string | undefined {
 }
 
 type PageHandler = (req: Request, res: Response, auth: SignedInRequest, render: Renderer) => Promise<void>;
-type Renderer = (status: number, title: string, main: SafeHtml, extra?: { current?: 'queue' | 'team' | 'wards' | 'admin'; banner?: SafeHtml }) => void;
+type Renderer = (status: number, title: string, main: SafeHtml, extra?: { current?: 'queue' | 'handoffs' | 'team' | 'wards' | 'admin'; banner?: SafeHtml }) => void;
 
 export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext): void {
   const files = loadStatic();
@@ -360,6 +361,77 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
   referralAction('notes', 'note-text', (req, auth, id) => ctx.hub.queue.addNote(auth.actor, id, formField(req, 'text') ?? ''));
   referralAction('assign', 'assignee', (req, auth, id) => ctx.hub.queue.assign(auth.actor, id, formField(req, 'staffId') || null, versionField(req)));
   referralAction('text', 'text-message', (req, auth, id) => ctx.hub.queue.messageResident(auth.actor, id, formField(req, 'text') ?? ''));
+
+  // ---- live chats (issue 9) ----
+  const handoffService = () => {
+    if (!app.handoffs) throw new AppError('unavailable', 'Live chat with residents is turned off.');
+    return app.handoffs;
+  };
+  const HANDOFF_DONE: Record<string, string> = {
+    accepted: 'You have accepted this chat. The resident has been told a person has joined.',
+    sent: 'Message sent.',
+    ended: 'Chat ended. The resident has been told the automated assistant is back.',
+    attached: 'The chat has been attached to the referral.',
+  };
+
+  page('get', '/hub/handoffs', async (_req, _res, auth, render) => {
+    const items = await handoffService().list(auth.actor);
+    render(200, 'Live chats', handoffViews.handoffListPage({ items, actor: auth.actor, csrf: auth.session.csrfToken, staffEmails: await staffEmails() }), { current: 'handoffs' });
+  });
+
+  const handoffView = async (auth: SignedInRequest, id: string, render: Renderer, status: number, extra: { errors?: { text: string; href?: string }[]; banner?: SafeHtml } = {}) => {
+    const { handoff, prefill } = await handoffService().view(auth.actor, id);
+    render(
+      status,
+      'Live chat',
+      handoffViews.handoffPage({ handoff, prefill, actor: auth.actor, csrf: auth.session.csrfToken, staffEmails: await staffEmails(), ...(extra.errors ? { errors: extra.errors } : {}) }),
+      { current: 'handoffs', ...(extra.banner ? { banner: extra.banner } : {}) },
+    );
+  };
+
+  page('get', '/hub/handoffs/:id', async (req, _res, auth, render) => {
+    const done = typeof req.query?.['done'] === 'string' ? HANDOFF_DONE[req.query['done'] as string] : undefined;
+    await handoffView(auth, String(req.params['id']), render, 200, done ? { banner: views.successBanner(done) } : {});
+  });
+
+  const handoffAction = (action: string, field: string, run: (req: Request, auth: SignedInRequest, id: string) => Promise<string>) => {
+    page('post', `/hub/handoffs/:id/${action}`, async (req, res, auth, render) => {
+      const id = String(req.params['id']);
+      try {
+        redirect(res, await run(req, auth, id));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code === 'not-found' || err.code === 'forbidden') throw err;
+        await handoffView(auth, id, render, STATUS_OF[err.code], { errors: [{ text: err.publicMessage, href: `#${field}` }] });
+      }
+    });
+  };
+  handoffAction('accept', 'main-content', async (_req, auth, id) => {
+    await handoffService().accept(auth.actor, id);
+    return `/hub/handoffs/${id}?done=accepted`;
+  });
+  handoffAction('messages', 'handoff-message', async (req, auth, id) => {
+    await handoffService().send(auth.actor, id, formField(req, 'text') ?? '');
+    return `/hub/handoffs/${id}?done=sent`;
+  });
+  handoffAction('end', 'main-content', async (_req, auth, id) => {
+    await handoffService().end(auth.actor, id);
+    return `/hub/handoffs/${id}?done=ended`;
+  });
+  handoffAction('referral', 'ref-name', async (req, auth, id) => {
+    const kind = formField(req, 'kind') === 'cost-of-living' ? 'cost-of-living' : 'befriending';
+    const name = (formField(req, 'name') ?? '').trim();
+    if (!name || name.length > 100) throw new AppError('invalid-input', "Enter the resident's name.");
+    if (formField(req, 'consent') !== 'true') throw new AppError('invalid-input', 'Confirm the resident agreed to the hub keeping their details.');
+    const notes = (formField(req, 'notes') ?? '').trim().slice(0, 1000);
+    const referral = await handoffService().toReferral(auth.actor, id, { kind, name, phone: formField(req, 'phone') ?? '', consent: true, ...(notes ? { notes } : {}) });
+    return `/hub/referrals/${referral.id}?done=claimed`;
+  });
+  handoffAction('attach', 'attach-reference', async (req, auth, id) => {
+    const reference = (formField(req, 'reference') ?? '').trim();
+    if (!/^HUB-[0-9A-Za-z]{6}$/.test(reference)) throw new AppError('invalid-input', 'Enter a reference like HUB-7K3Q9X.');
+    await handoffService().attach(auth.actor, id, reference);
+    return `/hub/handoffs/${id}?done=attached`;
+  });
 
   page('get', '/hub/team', async (_req, _res, auth, render) => {
     const { rows, overdueUnassigned } = await ctx.hub.queue.workload(auth.actor);

@@ -3,6 +3,7 @@
  * OpenAPI document, so the document cannot describe a request the server would refuse, or the reverse.
  */
 import { z } from 'zod';
+import { handoff as handoffSchema, handoffStatus, transcriptLine } from '../../services/handoff/model';
 import { outcomeCode } from '../../services/hub/outcomes';
 import { MAX_TEXT_LENGTH } from '../../services/hub/queueService';
 import { referral, referralKind, referralStatus } from '../../services/referrals/model';
@@ -200,3 +201,34 @@ export const wardStatsView = z.discriminatedUnion('precision', [
     }),
   }),
 ]);
+
+// ---- live handoffs (issue 9) ----
+export const handoffMessageBody = z.object({ text: z.string().trim().min(1).max(1600) }).strict();
+export const handoffReferralBody = z
+  .object({
+    kind: z.enum(['befriending', 'cost-of-living']),
+    name: z.string().trim().min(1).max(100),
+    phone: z.string().trim().min(5).max(30),
+    notes: z.string().trim().max(1000).optional(),
+    /** The worker confirms the resident agreed, in the chat, to the hub keeping their details. */
+    consent: z.literal(true),
+  })
+  .strict();
+export const handoffAttachBody = z.object({ reference: z.string().trim().regex(/^HUB-[0-9A-Za-z]{6}$/) }).strict();
+export const handoffSummaryView = z.object({
+  id: z.string(),
+  channel: z.string(),
+  status: handoffStatus,
+  urgent: z.boolean(),
+  requestedAt: z.string(),
+  acceptedAt: z.string().nullable(),
+  acceptedBy: z.string().nullable(),
+  lastActivityAt: z.string(),
+  messages: z.number().int(),
+});
+export const handoffListView = z.object({ items: z.array(handoffSummaryView) });
+export const handoffView = z.object({
+  handoff: handoffSchema,
+  prefill: z.object({ name: z.string().nullable(), phone: z.string().nullable(), notes: z.string() }),
+});
+export const transcriptLineView = transcriptLine;

@@ -93,7 +93,7 @@ export interface LayoutOptions {
   nonce: string;
   actor: Actor | null;
   csrf?: string;
-  current?: 'queue' | 'team' | 'wards' | 'admin';
+  current?: 'queue' | 'handoffs' | 'team' | 'wards' | 'admin';
   councilName: string;
   /** Shown above the main heading (errors, success). */
   banner?: SafeHtml;
@@ -103,6 +103,7 @@ export function layout(options: LayoutOptions, main: SafeHtml): string {
   const { actor } = options;
   const nav: { key: NonNullable<LayoutOptions['current']>; href: string; text: string; show: boolean }[] = [
     { key: 'queue', href: '/hub/queue', text: 'Queue', show: !!actor && can(actor.role, 'queue.read') },
+    { key: 'handoffs', href: '/hub/handoffs', text: 'Live chats', show: !!actor && can(actor.role, 'handoff.work') },
     { key: 'team', href: '/hub/team', text: 'Team workload', show: !!actor && can(actor.role, 'team.workload') },
     { key: 'wards', href: '/hub/wards', text: 'Ward figures', show: !!actor && actor.role === 'councillor' },
     { key: 'admin', href: '/hub/admin', text: 'Administration', show: !!actor && can(actor.role, 'sar.manage') },

@@ -130,13 +130,14 @@ const serviceLevel = z
   });
 
 /** Retention when profile.json says nothing: closed referrals anonymised after 24 months, conversation state after
- * 90 days, SMS rows and Direct Line logs after 30 days. */
+ * 90 days, SMS rows, Direct Line logs and live handoff transcripts after 30 days. */
 export const RETENTION_DEFAULTS: RetentionSettings = {
   closedReferralMonths: 24,
   closedReferralAction: 'anonymise',
   conversationStateDays: 90,
   smsDays: 30,
   directLineLogDays: 30,
+  handoffTranscriptDays: 30,
 };
 
 const areaId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a short id of lower-case letters, digits and hyphens, e.g. "north"');
@@ -194,6 +195,7 @@ const profileFile = z
         conversationStateDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.conversationStateDays),
         smsDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.smsDays),
         directLineLogDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.directLineLogDays),
+        handoffTranscriptDays: z.number().int().min(1).max(3650).default(RETENTION_DEFAULTS.handoffTranscriptDays),
         note: z.string().optional(),
       })
       .default(RETENTION_DEFAULTS),
@@ -548,6 +550,7 @@ function readProfileJson(
         conversationStateDays: p.retention.conversationStateDays,
         smsDays: p.retention.smsDays,
         directLineLogDays: p.retention.directLineLogDays,
+        handoffTranscriptDays: p.retention.handoffTranscriptDays,
       },
       exampleData: p.exampleData,
       areas: { label: p.areas?.label ?? 'Area', exampleData: p.areas?.exampleData ?? false, list: p.areas?.list ?? [] },

@@ -193,6 +193,8 @@ export interface RetentionSettings {
   smsDays: number;
   /** Embedded Direct Line conversation logs not written for this many days are deleted. */
   directLineLogDays: number;
+  /** Live handoff transcripts (services/handoff) this many days after the chat ended are deleted. */
+  handoffTranscriptDays: number;
 }
 
 export interface LanguageSettings {

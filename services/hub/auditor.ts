@@ -26,7 +26,15 @@ export type HubAuditAction =
   | 'hub.wards.stats-viewed'
   | 'hub.audit.viewed'
   | 'hub.sar.exported'
-  | 'hub.sar.erased';
+  | 'hub.sar.erased'
+  | 'hub.handoff.listed'
+  | 'hub.handoff.viewed'
+  | 'hub.handoff.accepted'
+  | 'hub.handoff.message-sent'
+  | 'hub.handoff.ended'
+  | 'hub.handoff.referral-created'
+  | 'hub.handoff.attached'
+  | 'hub.handoff.stream-opened';
 
 export class HubAuditor {
   constructor(private readonly audit: AuditRepository, private readonly clock: Clock) {}

@@ -6,6 +6,7 @@
  * console also refreshes its counts on a timer (see web/hub.js). A shared bus (MongoDB change streams) can replace
  * this without changing subscribers.
  */
+import type { Handoff } from '../handoff/model';
 import type { Referral } from '../referrals/model';
 import type { SafeguardingAlert } from '../safeguarding/alerts';
 
@@ -36,7 +37,21 @@ export interface SafeguardingEvent {
   at: string;
 }
 
-export type HubEvent = ReferralEvent | SafeguardingEvent;
+/**
+ * A live handoff changed: a resident joined the queue, a worker accepted, it ended, or a resident in a handoff may
+ * be at risk. Ids and facts only; the words go to the holder's own stream (services/handoff/stream.ts).
+ */
+export interface HandoffEvent {
+  type: 'handoff.waiting' | 'handoff.accepted' | 'handoff.ended' | 'handoff.alert';
+  id: string;
+  channel: string;
+  status: Handoff['status'];
+  urgent: boolean;
+  acceptedBy: string | null;
+  at: string;
+}
+
+export type HubEvent = ReferralEvent | SafeguardingEvent | HandoffEvent;
 
 export type HubEventListener = (event: HubEvent) => void;
 
@@ -70,6 +85,10 @@ export class HubEvents {
       wardCode: referral.ward.code,
       at: referral.updatedAt,
     });
+  }
+
+  publishHandoff(type: HandoffEvent['type'], handoff: Handoff, at: string): void {
+    this.emit({ type, id: handoff.id, channel: handoff.channel, status: handoff.status, urgent: handoff.urgent, acceptedBy: handoff.acceptedBy, at });
   }
 
   private emit(event: HubEvent): void {

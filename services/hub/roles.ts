@@ -23,6 +23,8 @@ export const CAPABILITIES = {
   'audit.read': ['admin'],
   'sar.manage': ['admin'],
   'events.subscribe': ['hub-worker', 'hub-lead'],
+  /** Live handoffs: see who is waiting, accept, chat, end, make or attach a referral. Holder-only rules are in the use case. */
+  'handoff.work': ['hub-worker', 'hub-lead'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -7,7 +7,8 @@
  * those conversations, and audit entries about those referrals and conversations. A phone number also finds its SMS
  * conversation (the HMAC of the number) with or without a referral; a web chat is found through the conversation id
  * on the resident's referrals, since a chat that made no referral holds no contact details to search by.
- * Erasure deletes the referrals, conversation state, transcripts and texts; an SMS opt-out is kept, so that the
+ * Also live chats with a hub worker (from those conversations, or reached by SMS on the number asked about).
+ * Erasure deletes the referrals, conversation state, transcripts, texts and live chats; an SMS opt-out is kept, so that the
  * number is never texted again. Audit entries stay: they hold opaque ids and statuses only, never contact details or text,
  * and once the referrals and state are gone nothing links those ids to a person. Erasure leaves one audit entry of
  * its own, with counts and no identifier.
@@ -15,6 +16,7 @@
 import type { Clock } from '../clock';
 import { parseEmail, parseUkPhone } from '../contact';
 import { AppError } from '../errors';
+import type { Handoff } from '../handoff/model';
 import { CHANNELS, type Channel, type Referral } from '../referrals/model';
 import { DIRECT_LINE_LOG_PREFIX } from '../retention';
 import type { AuditEntry, ContactQuery, OutboundSms, Store } from '../store/types';
@@ -35,6 +37,8 @@ export interface SubjectExport {
   webChatTranscripts: { conversationId: string; doc: Record<string, unknown> }[];
   /** Texts sent to the resident, oldest first. */
   texts: OutboundSms[];
+  /** Live chats with a hub worker, with their transcripts. */
+  handoffs: Handoff[];
   audit: (AuditEntry & { seq: number })[];
 }
 
@@ -45,6 +49,8 @@ export interface ErasureResult {
   webChatTranscripts: number;
   /** Inbound and outbound SMS rows. */
   texts: number;
+  /** Omitted when there were none, so an erasure without live chats reads as it always has. */
+  handoffs?: number;
 }
 
 export interface SubjectAccessDeps {
@@ -68,7 +74,8 @@ export class SubjectAccessService {
     const transcripts = await this.deps.store.botState.read([...conversations.keys()].map(transcriptKey));
     const texts: OutboundSms[] = [];
     for (const conversationId of conversations.keys()) texts.push(...(await this.deps.store.sms.outboundFor(conversationId)));
-    const subjects = new Set([...referrals.map((r) => r.id), ...conversations.keys()]);
+    const handoffs = await this.handoffsFor(contact, referrals);
+    const subjects = new Set([...referrals.map((r) => r.id), ...conversations.keys(), ...handoffs.map((h) => h.id), ...handoffs.map((h) => h.conversationId)]);
     const audit: (AuditEntry & { seq: number })[] = [];
     for (const subject of subjects) audit.push(...(await this.deps.store.audit.list({ subject })));
     audit.sort((a, b) => a.seq - b.seq);
@@ -78,6 +85,7 @@ export class SubjectAccessService {
       stateKeys: Object.keys(items).length,
       webChatTranscripts: Object.keys(transcripts).length,
       texts: texts.length,
+      handoffs: handoffs.length,
       auditEntries: audit.length,
     });
     return {
@@ -87,6 +95,7 @@ export class SubjectAccessService {
       conversationState: Object.entries(items).map(([key, item]) => ({ key, doc: item.doc })),
       webChatTranscripts: Object.entries(transcripts).map(([key, item]) => ({ conversationId: key.slice(DIRECT_LINE_LOG_PREFIX.length), doc: item.doc })),
       texts,
+      handoffs,
       audit,
     };
   }
@@ -105,16 +114,27 @@ export class SubjectAccessService {
       texts += inbound + outbound;
     }
     const deleted = await this.deps.store.referrals.deleteMany(referrals.map((r) => r.id));
+    const handoffs = await this.handoffsFor(contact, referrals);
+    const handoffsDeleted = await this.deps.store.handoffs.deleteMany(handoffs.map((h) => h.id));
     const result: ErasureResult = {
       referrals: deleted,
-      conversations: conversations.size,
+      conversations: new Set([...conversations.keys(), ...handoffs.map((h) => h.conversationId)]).size,
       stateKeys: keys.length,
       webChatTranscripts: transcripts.length,
       texts,
+      ...(handoffsDeleted > 0 ? { handoffs: handoffsDeleted } : {}),
     };
     // Counts only: the entry must not become the one place the erased person is still recorded.
     await this.deps.auditor.record(actor, 'hub.sar.erased', null, { by: contact.phones ? 'phone' : 'email', ...result });
     return result;
+  }
+
+  /** Live chats from the resident's referrals' conversations, or reached by SMS on the number asked about. */
+  private async handoffsFor(contact: ContactQuery, referrals: Referral[]): Promise<Handoff[]> {
+    const byConversation = referrals.length ? await this.deps.store.handoffs.list({ conversationIds: [...new Set(referrals.map((r) => r.conversationId))] }) : [];
+    const e164 = (contact.phones ?? []).filter((p) => p.startsWith('+'));
+    const byPhone = e164.length ? await this.deps.store.handoffs.list({ phones: e164 }) : [];
+    return [...new Map([...byConversation, ...byPhone].map((h) => [h.id, h])).values()];
   }
 
   /**

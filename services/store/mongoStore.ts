@@ -17,6 +17,8 @@ import { MongoSessionRepository, MongoStaffRepository, ensureStaffIndexes, type 
 import * as digests from './mongoDigests';
 import { MongoOpen311ConsumerRepository, ensureOpen311Indexes, type Open311ConsumerDoc } from './mongo/open311Consumers';
 import type { Open311ConsumerRepository } from './open311Types';
+import { MongoHandoffRepository, ensureHandoffIndexes, type HandoffDoc } from './mongo/handoffRepo';
+import type { HandoffRepository } from '../handoff/model';
 import {
   DuplicateReferenceError,
   EtagConflictError,
@@ -88,6 +90,7 @@ export class MongoStore implements Store {
   readonly digestStats: DigestStatsRepository;
   readonly locks: LockRepository;
   readonly open311Consumers: Open311ConsumerRepository;
+  readonly handoffs: HandoffRepository;
 
   private constructor(private readonly client: MongoClient, private readonly db: Db, clock: Clock) {
     this.referrals = new MongoReferralRepository(db.collection<ReferralDoc>('referrals'));
@@ -101,6 +104,7 @@ export class MongoStore implements Store {
     this.digestStats = new digests.MongoDigestStatsRepository(db);
     this.locks = new digests.MongoLockRepository(db);
     this.open311Consumers = new MongoOpen311ConsumerRepository(db.collection<Open311ConsumerDoc>('open311Consumers'));
+    this.handoffs = new MongoHandoffRepository(db.collection<HandoffDoc>('handoffs'));
   }
 
   /**
@@ -150,6 +154,7 @@ async function ensureIndexes(db: Db): Promise<void> {
   await ensureQueueIndexes(db.collection<ReferralDoc>('referrals'));
   await ensureStaffIndexes(db);
   await digests.ensureDigestIndexes(db);
+  await ensureHandoffIndexes(db);
 }
 
 /** Throws on a limit MongoDB would misread: it takes 0 as "no limit" and a negative number as a batch size. */

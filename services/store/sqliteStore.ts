@@ -18,6 +18,8 @@ import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
 import { SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
 import { migrateHub } from './sqlite/hubSchema';
+import { SqliteHandoffRepository, migrateHandoffs } from './sqlite/handoffRepo';
+import type { HandoffRepository } from '../handoff/model';
 import { SqliteReferralQueue } from './sqlite/referralQueue';
 import { SqliteSessionRepository, SqliteStaffRepository } from './sqlite/staffRepo';
 import * as digests from './sqliteDigests';
@@ -110,6 +112,7 @@ export class SqliteStore implements Store {
   readonly digestStats: DigestStatsRepository;
   readonly locks: LockRepository;
   readonly open311Consumers: Open311ConsumerRepository;
+  readonly handoffs: HandoffRepository;
   private readonly pingStatement: Database.Statement<[]>;
 
   private constructor(private readonly db: Db, clock: Clock) {
@@ -124,6 +127,7 @@ export class SqliteStore implements Store {
     this.digestStats = new digests.SqliteDigestStatsRepository(db);
     this.locks = new digests.SqliteLockRepository(db);
     this.open311Consumers = new SqliteOpen311ConsumerRepository(db);
+    this.handoffs = new SqliteHandoffRepository(db);
     this.pingStatement = db.prepare<[]>('SELECT 1');
   }
 
@@ -141,6 +145,7 @@ export class SqliteStore implements Store {
       configure(db);
       migrate(db);
       migrateHub(db);
+      migrateHandoffs(db);
       return new SqliteStore(db, options.clock ?? systemClock);
     } catch (err) {
       db.close();

@@ -7,6 +7,7 @@
  */
 import type { Referral, ReferralKind, ReferralStatus } from '../referrals/model';
 import type { ReferralQueueOperations, SessionRepository, StaffRepository } from './hubTypes';
+import type { HandoffRepository } from '../handoff/model';
 import type { RetentionBotStateOperations, RetentionReferralOperations, RetentionSmsOperations } from './retentionTypes';
 import type { DigestLedgerRepository, DigestStatsRepository, DigestSubscriptionRepository, LockRepository } from './digestTypes';
 import type { Open311ConsumerRepository } from './open311Types';
@@ -85,6 +86,8 @@ export interface Store {
   readonly locks: LockRepository;
   /** Open311 GeoReport v2 consumers and their hashed API keys (issue 10): open311Types.ts. */
   readonly open311Consumers: Open311ConsumerRepository;
+  /** Live handoffs to a hub worker (issue 9): services/handoff/model.ts. */
+  readonly handoffs: HandoffRepository;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -15,6 +15,11 @@ import {
 import { TurnKeys } from '../../../dialogs/ids';
 
 const SENT = Symbol('sms.sent');
+/**
+ * The resident's number (E.164) for this turn, for a live handoff: replies to a handoff go out through the outbox,
+ * which needs the number, and the conversation id is only its HMAC. Never put in state or logs.
+ */
+export const SMS_NUMBER = Symbol('sms.number');
 
 export interface InboundText {
   messageSid: string;
@@ -23,6 +28,8 @@ export interface InboundText {
   /** Our Twilio number or messaging service, as the bot's identity. */
   botId: string;
   receivedAt: string;
+  /** The sender's number, when still known (see SMS_NUMBER). */
+  from?: string;
 }
 
 export class SmsAdapter extends BotAdapter {
@@ -44,6 +51,7 @@ export class SmsAdapter extends BotAdapter {
     const sent: Partial<Activity>[] = [];
     context.turnState.set(SENT, sent);
     context.turnState.set(TurnKeys.conversationId, inbound.conversationId);
+    if (inbound.from) context.turnState.set(SMS_NUMBER, inbound.from);
     await this.runMiddleware(context, logic);
     return sent;
   }

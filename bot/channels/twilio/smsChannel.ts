@@ -112,13 +112,13 @@ export class SmsChannel {
   private async process(inbound: InboundSms): Promise<void> {
     const { store, outbox, clock } = this.deps;
     if (inbound.from !== null && inbound.body !== null) {
-      const texts = await this.reply(inbound.conversationId, inbound.messageSid, inbound.body, inbound.numMedia);
+      const texts = await this.reply(inbound.conversationId, inbound.messageSid, inbound.body, inbound.numMedia, inbound.from);
       if (texts.length > 0) await outbox.enqueue(inbound.conversationId, inbound.from, texts);
     }
     await store.sms.markInboundProcessed(inbound.messageSid, clock.now().toISOString());
   }
 
-  private async reply(conversationId: string, messageSid: string, body: string, numMedia: number): Promise<string[]> {
+  private async reply(conversationId: string, messageSid: string, body: string, numMedia: number, from: string): Promise<string[]> {
     const { store, clock, profile, logger } = this.deps;
     const now = clock.now().toISOString();
     const keyword = classifyKeyword(body);
@@ -164,7 +164,7 @@ export class SmsChannel {
     const before = numMedia > 0 ? [{ type: 'message', text: wording.sms.noPictures }] : [];
     if (!body.trim()) return renderForSms(before);
     const activities = await this.adapter.processInbound(
-      { messageSid, conversationId, text: body, botId: this.deps.botId, receivedAt: now },
+      { messageSid, conversationId, text: body, botId: this.deps.botId, receivedAt: now, from },
       (context) => this.deps.bot.run(context),
     );
     return renderForSms([...before, ...activities]);

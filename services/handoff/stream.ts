@@ -1,0 +1,46 @@
+/**
+ * One live stream per handoff, for the worker holding it: the resident's words as they arrive, safeguarding alerts
+ * and the end. Unlike the console-wide hub events (ids only, every worker), this carries message text, so only the
+ * holder (or a lead) may subscribe; the HTTP layer checks that before subscribing.
+ *
+ * In-process, like HubEvents: with several instances, pin a handoff's SSE to the instance the resident's channel
+ * lands on, or replace this with a shared bus (MongoDB change streams) without changing subscribers.
+ */
+import type { HandoffEndReason, TranscriptLine } from './model';
+import type { RiskCategory } from '../safeguarding/types';
+
+export type HandoffStreamEvent =
+  | { type: 'message'; handoffId: string; line: TranscriptLine }
+  | { type: 'safeguarding'; handoffId: string; categories: RiskCategory[]; at: string }
+  | { type: 'ended'; handoffId: string; reason: HandoffEndReason; at: string };
+
+export type HandoffStreamListener = (event: HandoffStreamEvent) => void;
+
+export class HandoffStream {
+  private readonly listeners = new Map<string, Set<HandoffStreamListener>>();
+
+  subscribe(handoffId: string, listener: HandoffStreamListener): () => void {
+    const set = this.listeners.get(handoffId) ?? new Set<HandoffStreamListener>();
+    set.add(listener);
+    this.listeners.set(handoffId, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(handoffId);
+    };
+  }
+
+  /** How many are listening to one handoff (a worker's console page, tests waiting for it to connect). */
+  subscriberCount(handoffId: string): number {
+    return this.listeners.get(handoffId)?.size ?? 0;
+  }
+
+  publish(event: HandoffStreamEvent): void {
+    for (const listener of this.listeners.get(event.handoffId) ?? []) {
+      try {
+        listener(event);
+      } catch {
+        this.listeners.get(event.handoffId)?.delete(listener);
+      }
+    }
+  }
+}
