@@ -11,11 +11,13 @@
 import { benchClaims } from './claim';
 import { runDigestBench } from './digests';
 import { runSmsBench } from './sms';
+import { runWebchatBench } from './webchat';
 
 const BENCHMARKS: [name: string, run: () => Promise<void>][] = [
   ['sms', runSmsBench],
   ['claims', benchClaims],
   ['digests', runDigestBench],
+  ['webchat', runWebchatBench],
 ];
 
 async function main(): Promise<void> {
