@@ -10,6 +10,7 @@
  */
 import { benchClaims } from './claim';
 import { runDigestBench } from './digests';
+import { runMemoryBench } from './memory';
 import { runSmsBench } from './sms';
 import { runWebchatBench } from './webchat';
 
@@ -18,6 +19,7 @@ const BENCHMARKS: [name: string, run: () => Promise<void>][] = [
   ['claims', benchClaims],
   ['digests', runDigestBench],
   ['webchat', runWebchatBench],
+  ['memory', runMemoryBench],
 ];
 
 async function main(): Promise<void> {
