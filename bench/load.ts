@@ -10,6 +10,7 @@
  * reply reaching the stand-in. Baseline: the same load on the echo bot (same SDK, server, webhook, store, outbox).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import twilio from 'twilio';
@@ -25,6 +26,21 @@ const RESIDENTS = 1_000;
 const RATE = 200;
 /** After the last text, how long the owed replies may take before they count as lost. */
 const DRAIN_MS = 30_000;
+/** Connections the load generator keeps open to the server, as a webhook sender's pool would; more posts wait here. */
+const CONNECTIONS = 64;
+
+/** POSTs a form over a bounded keep-alive pool; resolves with the status. */
+function postForm(agent: http.Agent, url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
 
 type Step = readonly [send: string, expect: RegExp];
 
@@ -98,6 +114,7 @@ async function run(variant: 'echo' | 'resident', seconds: number): Promise<LoadR
       r.step += 1;
     }
   };
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   let sid = 0;
   let accepted = 0;
   let errors = 0;
@@ -114,18 +131,18 @@ async function run(variant: 'echo' | 'resident', seconds: number): Promise<LoadR
     r.buffer = '';
     r.waiting = { expect, sentAt: performance.now(), text };
     try {
-      const res = await fetch(`${server.url}/api/sms`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, PUBLIC_URL, params) },
-        body: new URLSearchParams(params).toString(),
-      });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      const status = await postForm(
+        agent,
+        `${server.url}/api/sms`,
+        { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, PUBLIC_URL, params) },
+        new URLSearchParams(params).toString(),
+      );
+      if (status !== 200) throw new Error(`webhook answered ${status}`);
       accepted += 1;
     } catch (err) {
       errors += 1;
       r.waiting = null;
-      if (examples.length < 3) examples.push(`error: ${(err as Error).message}`);
+      if (examples.length < 3) examples.push(`error: ${(err as Error).message} ${(err as { code?: string }).code ?? ''}`);
     }
   };
 
@@ -182,6 +199,7 @@ async function run(variant: 'echo' | 'resident', seconds: number): Promise<LoadR
       examples,
     };
   } finally {
+    agent.destroy();
     await server.stop();
     await standIn.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });

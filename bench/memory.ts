@@ -1,6 +1,8 @@
 /**
  * Resident memory with many conversations in progress: 10,000 residents each part-way through the befriending
- * journey (two turns in, waiting at "What is your name?") over POST /api/messages, against the same server process
+ * journey (started it, and waiting at "Is this for you, or for someone else?") over POST /api/messages; with
+ * MEMORY_BENCH_TURNS=2 one step further (waiting at "What is your name?"), at twice the run time. Against the same
+ * server process
  * idle (started, no conversation yet). Both are read after a garbage collection in the server process
  * (bench/server.ts answers `gc` on stdin with process.memoryUsage()), and RSS also from /proc/<pid>/status VmRSS.
  * DESIGN.md: under 150 MB.
@@ -12,9 +14,12 @@ import { spawnServer, type ServerMemory } from './spawnServer';
 import { fmt, out, table } from './support';
 
 const MiB = 1024 * 1024;
-const TURNS = ['I feel lonely', 'For me'];
+const STEPS: [text: string, expect: RegExp][] = [
+  ['I feel lonely', /for you, or for someone else/i],
+  ['For me', /What is your name/],
+];
 
-async function say(url: string, conversationId: string, text: string): Promise<void> {
+async function say(url: string, conversationId: string, [text, expect]: [string, RegExp]): Promise<void> {
   const res = await fetch(`${url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -32,15 +37,14 @@ async function say(url: string, conversationId: string, text: string): Promise<v
   });
   const body = (await res.json()) as { activities?: { text?: string }[] };
   if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
-  if (text === 'For me' && !/What is your name/.test((body.activities ?? []).map((a) => a.text ?? '').join('\n'))) {
-    throw new Error(`conversation ${conversationId} is not where it should be`);
-  }
+  if (!expect.test((body.activities ?? []).map((a) => a.text ?? '').join('\n'))) throw new Error(`conversation ${conversationId} is not where it should be`);
 }
 
 export async function runMemoryBench(): Promise<void> {
   const conversations = Number(process.env.MEMORY_BENCH_CONVERSATIONS ?? 10_000);
+  const TURNS = STEPS.slice(0, Math.min(STEPS.length, Math.max(1, Number(process.env.MEMORY_BENCH_TURNS ?? 1))));
   const concurrency = 32;
-  out(`Memory with ${conversations.toLocaleString('en-GB')} conversations in progress (/api/messages, befriending, 2 turns each), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out(`Memory with ${conversations.toLocaleString('en-GB')} conversations in progress (/api/messages, befriending, ${TURNS.length} turn(s) each), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-memory-'));
   const server = await spawnServer({ DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', HASH_SECRET: 'bench-hash-secret-0123456789abcdef0123456789' });
   try {
@@ -55,7 +59,7 @@ export async function runMemoryBench(): Promise<void> {
       Array.from({ length: concurrency }, async () => {
         while (next < conversations) {
           const id = `memory-${next++}`;
-          for (const text of TURNS) await say(server.url, id, text);
+          for (const step of TURNS) await say(server.url, id, step);
           if (next % 500 === 0) peakVmRss = Math.max(peakVmRss, server.rssMiB());
         }
       }),
