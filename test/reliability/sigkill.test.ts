@@ -37,7 +37,7 @@ function smsJourney(mobile: string): Step[] {
     ['one', /postcode/],
     ['s60 9zz', /1 A regular phone call/],
     ['1 3', /anything that would help/i],
-    ['no', /^Privacy: Rotherham/],
+    ['no', /Privacy: Rotherham/], // not anchored: a text sent just before the kill may arrive again first
     ['yes', /Shall I send this/],
     ['1', REFERENCE],
   ];
