@@ -73,7 +73,7 @@ export async function benchClaims(): Promise<void> {
     const store = await SqliteStore.open(dataDir);
     const raw = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
     const byId = raw.prepare<[string], { doc: string }>('SELECT doc FROM referrals WHERE id = ?');
-    process.stdout.write(`\nclaims: ${OPEN_REFERRALS.toLocaleString('en-GB')} open referrals loaded in ${Date.now() - loadStart} ms; ${WORKERS} workers x ${CLAIMS_PER_WORKER} each\n`);
+    process.stdout.write(`\nclaims: ${OPEN_REFERRALS.toLocaleString('en-GB')} open referrals loaded in ${Date.now() - loadStart} ms; ${WORKERS} workers x ${CLAIMS_PER_WORKER} each; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 
     // Baseline: the cheapest thing the store does, a primary-key read, under the same concurrency.
     const pick = (worker: number, i: number): string => `referral-${((worker * 7919 + i * 104_729) % OPEN_REFERRALS) + 1}`;

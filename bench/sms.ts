@@ -158,7 +158,7 @@ export async function benchSms(options: { seconds: number; rate: number; residen
 /** Prints the SMS benchmark: the resident bot against the echo bot, as ratios. */
 export async function runSmsBench(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-  out(`SMS benchmark: ${seconds}s per phase (BENCH_SECONDS)`);
+  out(`SMS benchmark: ${seconds}s per phase (BENCH_SECONDS), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   out();
 
   out('SMS turns through POST /api/sms (webhook -> bot -> outbox -> Twilio REST stand-in), embedded store');

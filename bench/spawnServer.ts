@@ -2,6 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 
+export interface ServerMemory {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
 export interface SpawnedServer {
   url: string;
   child: ChildProcess;
@@ -9,6 +17,8 @@ export interface SpawnedServer {
   rssMiB(): number;
   /** User + system CPU time the server process has used, in ms. */
   cpuMs(): number;
+  /** Collects garbage in the server process, then reports its memory (bench/server.ts answers on stdin/stdout). */
+  memoryAfterGc(): Promise<ServerMemory>;
   stop(): Promise<void>;
 }
 
@@ -16,9 +26,9 @@ export interface SpawnedServer {
 export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<SpawnedServer & { startupMs: number }> {
   const started = performance.now();
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--no-deprecation', '--import', 'tsx', path.join(__dirname, 'server.ts'), ...args], {
+  const child = spawn(process.execPath, [...profile, '--expose-gc', '--no-deprecation', '--import', 'tsx', path.join(__dirname, 'server.ts'), ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const first = await new Promise<string>((resolve, reject) => {
@@ -44,6 +54,11 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
     },
+    memoryAfterGc: () =>
+      new Promise<ServerMemory>((resolve) => {
+        lines.once('line', (line) => resolve(JSON.parse(line) as ServerMemory));
+        child.stdin?.write('gc\n');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -231,7 +231,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const stopRetention = config.RETENTION_SCHEDULE === 'on' ? scheduleRetention(retention, logger) : () => undefined;
   const residentMessenger =
     overrides.residentMessenger ?? (sms ? new SmsResidentMessenger(sms.channel) : new NotConfiguredMessenger());
-  const digests = createDigestSetup({ config, store, profile, clock, logger, sms });
+  const digests = createDigestSetup({ config, store, profile, clock, logger, sms, onFailure: () => metrics.recordDigestFailure() });
   const open311 = {
     keys: new Open311Keys({ store, clock, secret, profile }),
     georeport: new GeoReport({

@@ -31,6 +31,8 @@ export interface DigestSetupDeps {
   logger: Logger;
   sms: SmsSetup | null;
   councilsDir?: string;
+  /** Counts a digest that could not be built or sent (hub_digest_failures_total). */
+  onFailure?: () => void;
 }
 
 export function createDigestSetup(deps: DigestSetupDeps): DigestSetup {
@@ -42,7 +44,7 @@ export function createDigestSetup(deps: DigestSetupDeps): DigestSetup {
   const texts: DigestTextSender | null = sms
     ? { send: async (e164, text) => (await sms.channel.sendToResident(e164, text))[0]?.id ?? null }
     : null;
-  const service = new DigestService({ store, profile, places, clock, logger, mailer, texts });
+  const service = new DigestService({ store, profile, places, clock, logger, mailer, texts, onFailure: deps.onFailure });
   const scheduler = config.DIGEST_SCHEDULE === 'on' ? new DigestScheduler({ service, locks: store.locks, clock, logger }) : null;
   if (scheduler) {
     if (!mailer) logger.warn('DIGEST_SCHEDULE is on but neither SMTP_URL nor NOTIFY_API_KEY is set: email digests will fail until one is');

@@ -15,6 +15,11 @@
  * 4. The dialogs.
  * State is saved at the end of every turn, so a resident who pauses for hours, or whose conversation outlives a
  * restart, picks up where they were.
+ *
+ * A message is answered once. The state remembers the id of the last message and the replies it got, saved in the
+ * same write as the rest of the state. The same message again (an SMS replayed after a crash that came after the
+ * state was saved but before its replies reached the outbox, or a client retrying a post whose answer it never
+ * received) gets those replies again and changes nothing, instead of being taken as the answer to the next question.
  */
 import { randomUUID } from 'node:crypto';
 import { ActivityHandler, ActivityTypes, type Activity, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
@@ -84,15 +89,29 @@ function dialogIdsOn(stack: readonly DialogInstance[]): string[] {
 
 const URGENCY_FOR: Record<RiskCategory, UrgencyReason> = { 'suicide-self-harm': 'safeguarding', danger: 'danger' };
 
+/** The last message answered in this conversation, and what it was answered with (see the note at the top). */
+export interface LastTurn {
+  activityId: string;
+  replies: Partial<Activity>[];
+}
+
+/** What a reply needs to be sent again; ids, addresses and timestamps are filled in afresh by the turn. */
+function replayable(activity: Partial<Activity>): Partial<Activity> {
+  const { type, text, textFormat, speak, inputHint, suggestedActions, attachments, attachmentLayout, channelData } = activity;
+  return { type, text, textFormat, speak, inputHint, suggestedActions, attachments, attachmentLayout, channelData };
+}
+
 export class ResidentBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly safeguarding: StatePropertyAccessor<SafeguardingFlags>;
+  private readonly lastTurn: StatePropertyAccessor<LastTurn>;
   private readonly dialogs: DialogSet;
 
   constructor(private readonly deps: ResidentBotDeps) {
     super();
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.safeguarding = deps.conversationState.createProperty<SafeguardingFlags>('safeguarding');
+    this.lastTurn = deps.conversationState.createProperty<LastTurn>('lastTurn');
     this.dialogs = new DialogSet(this.dialogState)
       .add(new MainDialog(deps))
       .add(new LanguageDialog(deps))
@@ -119,7 +138,25 @@ export class ResidentBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     if (!context.turnState.get(TurnKeys.conversationId)) context.turnState.set(TurnKeys.conversationId, context.activity.conversation.id);
+    const activityId = context.activity.type === 'message' ? context.activity.id : undefined;
+    if (!activityId) {
+      await super.run(context);
+      await this.deps.conversationState.saveChanges(context, false);
+      return;
+    }
+    const last = await this.lastTurn.get(context);
+    if (last?.activityId === activityId) {
+      this.deps.logger.info({ conversationId: context.turnState.get(TurnKeys.conversationId) as string }, 'message seen before: its replies sent again');
+      if (last.replies.length > 0) await context.sendActivities(last.replies);
+      return;
+    }
+    const replies: Partial<Activity>[] = [];
+    context.onSendActivities(async (_context, activities, next) => {
+      replies.push(...activities.filter((a) => a.type === 'message').map(replayable));
+      return next();
+    });
     await super.run(context);
+    await this.lastTurn.set(context, { activityId, replies });
     await this.deps.conversationState.saveChanges(context, false);
   }
 

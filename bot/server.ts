@@ -12,6 +12,7 @@ import { incomingActivity } from './activitySchema';
 import { registerSmsRoutes } from './channels/twilio/routes';
 import { registerDigestRoutes } from './routes/digests';
 import { sendError } from './httpErrors';
+import type { EmbeddedDirectLineOptions } from './directline/embeddedDirectLine';
 import { registerWebChat } from './webchat/routes';
 import { registerHub } from './routes/hub';
 import { registerMetrics } from './routes/metrics';
@@ -27,7 +28,7 @@ export interface RunningServer {
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-export function buildServer(app: App): Server {
+export function buildServer(app: App, options: { webChat?: EmbeddedDirectLineOptions } = {}): Server {
   const server = restify.createServer({ name: 'community-hub-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
@@ -89,15 +90,18 @@ export function buildServer(app: App): Server {
 
   registerMetrics(server, app);
   registerDirectoryRoutes(server, app);
-  registerWebChat(server, app);
+  registerWebChat(server, app, options.webChat);
   registerHub(server, app);
   registerOpen311(server, app);
 
   return server;
 }
 
-export async function startServer(app: App, options: { port: number; host?: string; drainTimeoutMs?: number }): Promise<RunningServer> {
-  const server = buildServer(app);
+export async function startServer(
+  app: App,
+  options: { port: number; host?: string; drainTimeoutMs?: number; /** The embedded Direct Line's rate limits (benchmarks raise them). */ webChat?: EmbeddedDirectLineOptions },
+): Promise<RunningServer> {
+  const server = buildServer(app, options.webChat ? { webChat: options.webChat } : {});
   // Requests in flight, so shutdown can let them finish instead of cutting a resident's turn in half.
   let inFlight = 0;
   let drained: (() => void) | null = null;

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { HubMetrics, metricChannel } from '../services/metrics';
 import { BotClient } from './support/botClient';
+import { BOSTON_CASTLE } from './support/digestRig';
+import { NOTIFY_API_KEY, NOTIFY_TEMPLATE_ID, NotifyStandIn, SmtpStandIn } from './support/mailStandIns';
 import { makeReferral, numbered } from './support/referralFactory';
 import { Phone, startSmsHarness, type SmsHarness } from './support/smsHarness';
 import { startTestApp, type TestApp } from './support/testApp';
@@ -132,6 +134,68 @@ describe('GET /metrics queue depth and protection', function () {
     const ok = await scrape(t.url, { authorization: 'Bearer metrics-token-0123456789' });
     assert.equal(ok.status, 200);
     assert.ok(ok.text.includes('hub_turn_duration_seconds'));
+  });
+});
+
+describe('GET /metrics digest failures, from real sends', function () {
+  this.timeout(30_000);
+  const ADMIN = 'test-admin-token-0123456789abcdef0123456789';
+  let t: TestApp;
+  let stopStandIn: () => Promise<void>;
+  afterEach(async () => {
+    await t.stop();
+    await stopStandIn();
+  });
+
+  const admin = (url: string, path: string, body?: unknown) =>
+    fetch(`${url}/api/hub/digests${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as Record<string, number> }));
+
+  /** Two councillors for one ward, subscribed before the period, then the job run once the digest is due. */
+  async function subscribeTwoAndRun(): Promise<Record<string, number>> {
+    t.clock.set('2026-11-01T09:00:00Z');
+    for (const email of ['a@example.gov.uk', 'b@example.gov.uk']) {
+      assert.equal((await admin(t.url, '/subscriptions', { wardCodes: [BOSTON_CASTLE], email })).status, 201);
+    }
+    t.clock.set('2026-11-23T08:00:00Z');
+    const run = await admin(t.url, '/run');
+    assert.equal(run.status, 200);
+    return run.body;
+  }
+
+  it('when the SMTP server refuses one of two digests, then hub_digest_failures_total is 1, and a successful retry leaves it at 1', async () => {
+    const smtp = await new SmtpStandIn().start();
+    stopStandIn = () => smtp.stop();
+    t = await startTestApp({ env: { ADMIN_API_TOKEN: ADMIN, SMTP_URL: smtp.url, DIGEST_FROM: 'hub@example.gov.uk' } });
+    assert.equal(sample((await scrape(t.url)).text, 'hub_digest_failures_total'), 0);
+
+    smtp.refuseNext = [451];
+    const run = await subscribeTwoAndRun();
+    assert.deepEqual([run.sent, run.failed], [1, 1]);
+    assert.equal(sample((await scrape(t.url)).text, 'hub_digest_failures_total'), 1);
+
+    t.clock.advance(6 * 60_000); // past the first retry delay
+    const retry = await admin(t.url, '/run');
+    assert.equal(retry.body.sent, 1);
+    assert.equal(smtp.received.length, 2);
+    assert.equal(sample((await scrape(t.url)).text, 'hub_digest_failures_total'), 1);
+  });
+
+  it('when GOV.UK Notify answers 500 to both digests, then hub_digest_failures_total is 2', async () => {
+    const notify = await new NotifyStandIn().start();
+    stopStandIn = () => notify.stop();
+    t = await startTestApp({
+      env: { ADMIN_API_TOKEN: ADMIN, NOTIFY_API_KEY, NOTIFY_TEMPLATE_ID, NOTIFY_API_URL: notify.url },
+    });
+    notify.failNext = [500, 500];
+    const run = await subscribeTwoAndRun();
+    assert.equal(run.sent, 0);
+    assert.equal((run.failed ?? 0) + (run.abandoned ?? 0), 2);
+    assert.equal(notify.emails.length, 0);
+    assert.equal(sample((await scrape(t.url)).text, 'hub_digest_failures_total'), 2);
   });
 });
 

@@ -37,4 +37,24 @@ describe('restart', () => {
       await second.stop();
     }
   });
+
+  it('when the same message arrives twice (a client retrying a post it got no answer to), then it gets the same replies and the journey does not move on', async () => {
+    const t = await startTestApp();
+    try {
+      const client = new BotClient(t.url);
+      await play(client, [['I want to report anti-social behaviour', /What kind of problem/]]);
+      const retried = { id: 'retried-activity-1', type: 'message', text: 'Vehicles' };
+      const texts = (body: unknown) => ((body as { activities?: { type: string; text?: string }[] }).activities ?? []).filter((a) => a.type === 'message').map((a) => a.text);
+      const first = await client.post(retried);
+      const again = await client.post(retried);
+      assert.equal(first.status, 200);
+      assert.equal(again.status, 200);
+      assert.match(texts(first.body).join('\n'), /Where/);
+      assert.deepEqual(texts(again.body), texts(first.body));
+      // Still at "where": a fresh message is taken as the place, not as an answer to a later question.
+      await play(client, [['Car park behind the leisure centre', /When/]]);
+    } finally {
+      await t.stop();
+    }
+  });
 });

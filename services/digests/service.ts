@@ -54,6 +54,19 @@ export interface DigestServiceDeps {
   logger: Logger;
   mailer: Mailer | null;
   texts: DigestTextSender | null;
+  /**
+   * Called once for every digest that could not be built or sent (each failed attempt, retried or abandoned), after
+   * the ledger records it. The composition root counts these in /metrics; nothing here knows about Prometheus.
+   * Carries no contact details. Must not throw; if it does, the error is logged and the run carries on.
+   */
+  onFailure?: (failure: DigestFailure) => void;
+}
+
+export interface DigestFailure {
+  channel: DigestChannel;
+  wardCode: string;
+  outcome: 'failed' | 'abandoned';
+  reason: string;
 }
 
 export interface RunSummary {
@@ -268,8 +281,14 @@ export class DigestService {
       const delay = this.retryDelaysMs[Math.min(entry.attempts - 1, this.retryDelaysMs.length - 1)] ?? 30 * MINUTE;
       const nextAttemptAt = giveUp ? null : new Date(at.getTime() + delay).toISOString();
       await store.digestLedger.markFailed(key, this.instanceId, { at: at.toISOString(), error: reason, nextAttemptAt });
-      logger.warn({ ...log, outcome: giveUp ? 'abandoned' : 'failed', reason, errType: (err as Error).name }, 'digest not sent');
-      return giveUp ? 'abandoned' : 'failed';
+      const outcome = giveUp ? 'abandoned' : 'failed';
+      logger.warn({ ...log, outcome, reason, errType: (err as Error).name }, 'digest not sent');
+      try {
+        this.deps.onFailure?.({ channel, wardCode, outcome, reason });
+      } catch (hookErr) {
+        logger.warn({ errType: (hookErr as Error).name }, 'digest failure hook threw');
+      }
+      return outcome;
     }
   }
 

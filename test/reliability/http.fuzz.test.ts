@@ -12,6 +12,7 @@ import { makeReferral, numbered } from '../support/referralFactory';
 import { sign, startSmsHarness, type SmsHarness } from '../support/smsHarness';
 
 const RUNS = 100;
+const ADMIN_API_TOKEN = 'fuzz-admin-token-0123456789abcdef0123456789';
 /** Larger than the server's 256 KiB body limit. */
 const OVERSIZED = 'x'.repeat(300 * 1024);
 const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/octet-stream', 'multipart/form-data', ''];
@@ -70,7 +71,7 @@ describe('reliability: malformed input never causes a 5xx, a crash or a write', 
   let baseline: Record<string, number>;
 
   before(async () => {
-    h = await startSmsHarness();
+    h = await startSmsHarness({ env: { ADMIN_API_TOKEN } });
     await h.t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1) }));
   });
   after(async () => {
@@ -193,5 +194,61 @@ describe('reliability: malformed input never causes a 5xx, a crash or a write', 
     );
     assert.deepEqual(await h.t.app.store.referrals.get('referral-1'), referral, 'the referral is unchanged');
     assert.equal((await h.t.app.store.staff.list()).length, 1, 'no staff account was created');
+  });
+
+  it('when the Direct Line reads (reconnect, polling) get random conversation ids, watermarks and tokens, then they answer below 500', async () => {
+    const minted = (await (await fetch(`${h.t.url}/api/webchat/token`, { method: 'POST' })).json()) as { token: string; conversationId: string };
+    const auth = { authorization: `Bearer ${minted.token}` };
+    await (await fetch(`${h.t.url}${DIRECT_LINE_BASE}/conversations`, { method: 'POST', headers: auth })).arrayBuffer();
+    baseline = await storeCounts(h.t.app); // starting the conversation wrote; the reads after it must not
+    const junk = fc.oneof(fc.string({ maxLength: 80 }), fc.integer().map(String), fc.constant('-1'), fc.constant('1e309'), fc.constant('9'.repeat(400)));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('', '/activities'),
+        fc.oneof(fc.constant(minted.conversationId), fc.string({ minLength: 1, maxLength: 60 })),
+        junk,
+        fc.oneof(fc.constant(minted.token), fc.string({ maxLength: 200 })),
+        async (suffix, id, watermark, token) => {
+          const url = `${h.t.url}${DIRECT_LINE_BASE}/conversations/${encodeURIComponent(id)}${suffix}?watermark=${encodeURIComponent(watermark)}`;
+          const res = await fetch(url, { headers: { authorization: `Bearer ${token.replace(/[\r\n]/g, '')}` } });
+          await res.arrayBuffer();
+          assert.ok(res.status < 500, `GET ${suffix || 'conversation'} answered ${res.status}`);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('when the digest admin API and the console login get malformed bodies and queries, then they answer 4xx and subscribe no one', async () => {
+    const endpoints: [string, string, boolean][] = [
+      ['POST', '/api/hub/digests/subscriptions', true],
+      ['PATCH', '/api/hub/digests/subscriptions/no-such-subscription', true],
+      ['POST', '/hub/login', false],
+      ['POST', '/api/webchat/token', false],
+    ];
+    await fc.assert(
+      fc.asyncProperty(invalidJson, fc.constantFrom(...endpoints), async (raw, [method, path, needsToken]) => {
+        const res = await fetch(`${h.t.url}${path}`, {
+          method,
+          headers: { 'content-type': raw.contentType || 'application/json', ...(needsToken ? { authorization: `Bearer ${ADMIN_API_TOKEN}` } : {}) },
+          body: raw.body,
+        });
+        await res.arrayBuffer();
+        // The token endpoint takes no body and may mint a conversation (a token, nothing stored) or refuse it.
+        const allowed = path === '/api/webchat/token' ? res.status === 200 || (res.status >= 400 && res.status < 500) : res.status >= 400 && res.status < 500;
+        assert.ok(allowed, `${method} ${path} answered ${res.status}`);
+      }),
+      { numRuns: RUNS },
+    );
+    const queries = fc.record({ ward: fc.string({ maxLength: 40 }), from: fc.string({ maxLength: 40 }), to: fc.string({ maxLength: 40 }), status: fc.string({ maxLength: 20 }) });
+    await fc.assert(
+      fc.asyncProperty(queries, fc.constantFrom('/preview', '/ledger'), async (q, path) => {
+        const res = await fetch(`${h.t.url}/api/hub/digests${path}?${new URLSearchParams(q).toString()}`, { headers: { authorization: `Bearer ${ADMIN_API_TOKEN}` } });
+        await res.arrayBuffer();
+        assert.ok(res.status < 500, `GET ${path} answered ${res.status}`);
+      }),
+      { numRuns: RUNS },
+    );
+    assert.deepEqual(await h.t.app.store.digestSubscriptions.list({}), [], 'no councillor was subscribed');
   });
 });

@@ -1,0 +1,168 @@
+/**
+ * Cold start: from spawning the process to GET /readyz answering 200, on a fresh DATA_DIR (so it includes creating
+ * the embedded store). Variants, run in turn, `COLDSTART_RUNS` times each (default 5), median reported:
+ * - baseline: a bare node process serving a trivial /readyz;
+ * - `tsx bot/index.ts`: what `npm start` runs (without npm's own start-up);
+ * - `node --import tsx bot/index.ts`: what the Dockerfile runs (one process, tsx as a loader);
+ * - `node build/bot/index.js`: the same code compiled by tsc beforehand (the build is made once into the temp dir
+ *   and reused while no source is newer; web/, councils/ and node_modules are linked beside it, as the code
+ *   finds them relative to its own files).
+ * DESIGN.md: under 2 s. Also shown: the CPU each used until ready (user + system from /proc/<pid>/stat, children
+ * included), which a busy machine distorts far less than wall time, and its RSS once ready.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fmt, out, percentile, table } from './support';
+
+const ROOT = path.join(__dirname, '..');
+const BUILD = path.join(os.tmpdir(), 'community-hub-bot-coldstart-build');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function vmRssMiB(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** All RSS of a process and its children (tsx's CLI runs the app in a child process). */
+function treeRssMiB(pid: number): number {
+  let total = vmRssMiB(pid);
+  try {
+    for (const child of fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) total += treeRssMiB(Number(child));
+  } catch {
+    // no children file: nothing to add
+  }
+  return total;
+}
+
+/** User + system CPU of a process and its children so far, in ms (clock ticks of 10 ms). */
+function treeCpuMs(pid: number): number {
+  let total = Number.NaN;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    for (const child of fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) total += treeCpuMs(Number(child));
+  } catch {
+    // gone, or no children file
+  }
+  return total;
+}
+
+interface Start {
+  ms: number;
+  /** CPU the process (and its children) used until ready: steadier than wall time on a shared machine. */
+  cpuMs: number;
+  rssMiB: number;
+}
+
+async function timeStart(command: string, args: string[], cwd: string): Promise<Start> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
+  const started = performance.now();
+  const child = spawn(command, args, {
+    cwd,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
+      HASH_SECRET: 'bench-hash-secret-0123456789abcdef0123456789',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited before it was ready: ${stderr}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+      if (ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const ms = performance.now() - started;
+    return { ms, cpuMs: treeCpuMs(child.pid as number), rssMiB: treeRssMiB(child.pid as number) };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Compiles bot/index.ts and what it imports with tsc, unless the build is newer than every source. */
+function ensureBuild(): string {
+  const entry = path.join(BUILD, 'bot', 'index.js');
+  const sources = Math.max(...['bot', 'dialogs', 'services'].map((d) => newestSource(path.join(ROOT, d))));
+  if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs > sources) return entry;
+  out(`  compiling bot/index.ts with tsc into ${BUILD} (once; reused while no source changes)`);
+  fs.mkdirSync(BUILD, { recursive: true });
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', path.join(__dirname, 'tsconfig.coldstart.json'), '--outDir', BUILD], { stdio: 'inherit' });
+  for (const name of ['web', 'councils', 'node_modules', 'package.json']) {
+    const link = path.join(BUILD, name);
+    if (!fs.existsSync(link)) fs.symlinkSync(path.join(ROOT, name), link);
+  }
+  fs.utimesSync(entry, new Date(), new Date());
+  return entry;
+}
+
+const TRIVIAL = `require('node:http').createServer((req, res) => { res.writeHead(req.url === '/readyz' ? 200 : 404); res.end('ok'); }).listen(Number(process.env.PORT), process.env.HOST);`;
+
+export async function runColdstartBench(): Promise<void> {
+  const runs = Number(process.env.COLDSTART_RUNS ?? 5);
+  out(`Cold start: spawn to GET /readyz 200, fresh DATA_DIR, median of ${runs} (COLDSTART_RUNS), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const built = ensureBuild();
+  const variants: [name: string, command: string, args: string[], cwd: string][] = [
+    ['baseline: bare node, trivial /readyz', process.execPath, ['-e', TRIVIAL], ROOT],
+    ['tsx bot/index.ts (npm start)', path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['--no-deprecation', 'bot/index.ts'], ROOT],
+    ['node --import tsx bot/index.ts (Dockerfile)', process.execPath, ['--no-deprecation', '--import', 'tsx', 'bot/index.ts'], ROOT],
+    ['node build/bot/index.js (tsc beforehand)', process.execPath, ['--no-deprecation', built], BUILD],
+  ];
+  const samples = new Map<string, Start[]>(variants.map(([name]) => [name, []]));
+  for (let i = 0; i < runs; i += 1) {
+    for (const [name, command, args, cwd] of variants) samples.get(name)?.push(await timeStart(command, args, cwd));
+  }
+  const medians = variants.map(([name]) => {
+    const s = samples.get(name) ?? [];
+    const ms = s.map((x) => x.ms).sort((a, b) => a - b);
+    const rss = s.map((x) => x.rssMiB).sort((a, b) => a - b);
+    const cpu = s.map((x) => x.cpuMs).sort((a, b) => a - b);
+    return { name, median: percentile(ms, 50), min: ms[0] ?? Number.NaN, max: ms.at(-1) ?? Number.NaN, cpu: percentile(cpu, 50), rss: percentile(rss, 50) };
+  });
+  const baseline = medians[0]?.median ?? Number.NaN;
+  const baselineCpu = medians[0]?.cpu ?? Number.NaN;
+  out(
+    table([
+      ['process', 'median ms', 'min ms', 'max ms', 'x baseline', 'CPU ms to ready', 'x baseline CPU', 'RSS when ready MiB'],
+      ...medians.map((m) => [m.name, fmt(m.median, 0), fmt(m.min, 0), fmt(m.max, 0), fmt(m.median / baseline, 1), fmt(m.cpu, 0), fmt(m.cpu / baselineCpu, 1), fmt(m.rss)]),
+    ]),
+  );
+  out(`target: under 2000 ms; load average after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out();
+}
