@@ -4,7 +4,6 @@
  */
 import { ActionTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import {
-  ChoicePrompt,
   ConfirmPrompt,
   ListStyle,
   Prompt,
@@ -16,6 +15,7 @@ import {
 } from 'botbuilder-dialogs';
 import { normaliseForMatching } from '../services/intent';
 import { PromptIds } from './ids';
+import { NumberedChoicePrompt } from './numberedChoicePrompt';
 
 export interface Option<V extends string> {
   value: V;
@@ -84,7 +84,7 @@ export class MultiChoicePrompt<V extends string> extends Prompt<V[]> {
 
 /** The choice and yes/no prompts every journey uses, with buttons (numbered on SMS) and numbers understood. */
 export function addCommonPrompts(dialog: ComponentDialog): void {
-  const choice = new ChoicePrompt(PromptIds.choice, undefined, 'en-us');
+  const choice = new NumberedChoicePrompt(PromptIds.choice, undefined, 'en-us');
   choice.style = ListStyle.suggestedAction;
   choice.recognizerOptions = { recognizeNumbers: true, recognizeOrdinals: true };
   const confirm = new ConfirmPrompt(PromptIds.confirm, undefined, 'en-us');

@@ -10,7 +10,6 @@
  */
 import { ActionTypes, type Activity } from 'botbuilder';
 import {
-  ChoicePrompt,
   ListStyle,
   TextPrompt,
   WaterfallDialog,
@@ -27,6 +26,7 @@ import type { CostOfLivingNeed } from '../services/referrals/model';
 import type { DialogDeps } from './deps';
 import { DialogIds, PromptIds, WaterfallIds } from './ids';
 import { JourneyDialog, type JourneyState } from './journeyDialog';
+import { NumberedChoicePrompt } from './numberedChoicePrompt';
 import { fill, translations, type LanguageWording } from './translations';
 import { nameValidator } from './validators';
 import * as wording from './wording';
@@ -71,7 +71,7 @@ export class LanguageDialog extends JourneyDialog {
 
   constructor(deps: DialogDeps) {
     super(DialogIds.language, deps);
-    const choicePrompt = new ChoicePrompt(PromptIds.languageChoice, undefined, 'en-us');
+    const choicePrompt = new NumberedChoicePrompt(PromptIds.languageChoice, undefined, 'en-us');
     choicePrompt.style = ListStyle.suggestedAction;
     choicePrompt.recognizerOptions = { recognizeNumbers: true, recognizeOrdinals: false };
     this.addDialog(choicePrompt)
