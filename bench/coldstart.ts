@@ -3,10 +3,10 @@
  * the embedded store). Variants, run in turn, `COLDSTART_RUNS` times each (default 5), median reported:
  * - baseline: a bare node process serving a trivial /readyz;
  * - `tsx bot/index.ts`: what `npm start` runs (without npm's own start-up);
- * - `node --import tsx bot/index.ts`: what the Dockerfile runs (one process, tsx as a loader);
- * - `node build/bot/index.js`: the same code compiled by tsc beforehand (the build is made once into the temp dir
- *   and reused while no source is newer; web/, councils/ and node_modules are linked beside it, as the code
- *   finds them relative to its own files).
+ * - `node --import tsx bot/index.ts`: what the Dockerfile ran until the build (one process, tsx as a loader);
+ * - `node dist/bot/index.js`: `npm run start:prod` and the Dockerfile, the same code compiled by `npm run build`
+ *   (tsconfig.build.json) beforehand; built here when dist/ is older than a source. The code finds web/ and
+ *   councils/ from the project root, so dist/ needs nothing beside it.
  * DESIGN.md: under 2 s. Also shown: the CPU each used until ready (user + system from /proc/<pid>/stat, children
  * included), which a busy machine distorts far less than wall time, and its RSS once ready.
  */
@@ -18,7 +18,6 @@ import path from 'node:path';
 import { fmt, out, percentile, table } from './support';
 
 const ROOT = path.join(__dirname, '..');
-const BUILD = path.join(os.tmpdir(), 'community-hub-bot-coldstart-build');
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -115,19 +114,14 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Compiles bot/index.ts and what it imports with tsc, unless the build is newer than every source. */
+/** `npm run build` (tsc, tsconfig.build.json, into dist/), unless dist/ is newer than every source. */
 function ensureBuild(): string {
-  const entry = path.join(BUILD, 'bot', 'index.js');
+  const entry = path.join(ROOT, 'dist', 'bot', 'index.js');
   const sources = Math.max(...['bot', 'dialogs', 'services'].map((d) => newestSource(path.join(ROOT, d))));
   if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs > sources) return entry;
-  out(`  compiling bot/index.ts with tsc into ${BUILD} (once; reused while no source changes)`);
-  fs.mkdirSync(BUILD, { recursive: true });
+  out('  npm run build: compiling the server with tsc into dist/ (reused while no source changes)');
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', path.join(__dirname, 'tsconfig.coldstart.json'), '--outDir', BUILD], { stdio: 'inherit' });
-  for (const name of ['web', 'councils', 'node_modules', 'package.json']) {
-    const link = path.join(BUILD, name);
-    if (!fs.existsSync(link)) fs.symlinkSync(path.join(ROOT, name), link);
-  }
+  execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT });
   fs.utimesSync(entry, new Date(), new Date());
   return entry;
 }
@@ -141,8 +135,8 @@ export async function runColdstartBench(): Promise<void> {
   const variants: [name: string, command: string, args: string[], cwd: string][] = [
     ['baseline: bare node, trivial /readyz', process.execPath, ['-e', TRIVIAL], ROOT],
     ['tsx bot/index.ts (npm start)', path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['--no-deprecation', 'bot/index.ts'], ROOT],
-    ['node --import tsx bot/index.ts (Dockerfile)', process.execPath, ['--no-deprecation', '--import', 'tsx', 'bot/index.ts'], ROOT],
-    ['node build/bot/index.js (tsc beforehand)', process.execPath, ['--no-deprecation', built], BUILD],
+    ['node --import tsx bot/index.ts (old Dockerfile)', process.execPath, ['--no-deprecation', '--import', 'tsx', 'bot/index.ts'], ROOT],
+    ['node dist/bot/index.js (start:prod, Dockerfile)', process.execPath, ['--no-deprecation', built], ROOT],
   ];
   const samples = new Map<string, Start[]>(variants.map(([name]) => [name, []]));
   for (let i = 0; i < runs; i += 1) {

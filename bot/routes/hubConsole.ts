@@ -32,9 +32,10 @@ import * as views from './hubViews';
 import * as handoffViews from './handoffViews';
 import type { SafeHtml } from './hubViews';
 import { isOidcEnabled } from './hubOidc';
+import { fromRoot } from '../../services/paths';
 
 const GOVUK_DIST = path.join(path.dirname(require.resolve('govuk-frontend/package.json')), 'dist', 'govuk');
-const WEB_DIR = path.resolve(__dirname, '..', '..', 'web', 'hub');
+const WEB_DIR = fromRoot('web', 'hub');
 
 interface StaticFile {
   body: Buffer;

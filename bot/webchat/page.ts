@@ -11,8 +11,9 @@ import { gzip } from 'node:zlib';
 import { openingHoursText } from '../../services/council/loadProfile';
 import type { CouncilProfile } from '../../services/council/types';
 import { retention } from '../../dialogs/wording';
+import { fromRoot } from '../../services/paths';
 
-export const WEB_CHAT_DIR = path.join(__dirname, '..', '..', 'web', 'chat');
+export const WEB_CHAT_DIR = fromRoot('web', 'chat');
 
 export interface Asset {
   body: Buffer;

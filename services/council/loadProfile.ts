@@ -27,6 +27,7 @@ import {
   type CostOfLivingNeed,
 } from '../referrals/model';
 import { councilPhraseBookFile, mergeCouncilPhraseBook, shippedSafeguarding, type CouncilSafeguarding } from '../safeguarding/councilBook';
+import { fromRoot } from '../paths';
 import { normalisePostcode } from './postcode';
 import { CsvFormatError, parseCsv, TablePostcodeLookup } from './postcodeTable';
 import { wordingProblems, type CouncilWording } from './wording';
@@ -49,8 +50,8 @@ import type {
 /** A need a directory service can meet: a cost-of-living need, a befriending interest, or befriending at all. */
 export type DirectoryNeed = DirectoryNeedName;
 
-/** The shipped councils/ folder, next to services/. COUNCILS_DIR (bot/config.ts) points elsewhere. */
-export const DEFAULT_COUNCILS_DIR = path.resolve(__dirname, '..', '..', 'councils');
+/** The shipped councils/ folder, at the project root. COUNCILS_DIR (bot/config.ts) points elsewhere. */
+export const DEFAULT_COUNCILS_DIR = fromRoot('councils');
 
 /** A council profile that cannot be used. `problems` holds one line per problem, each naming its file. */
 export class CouncilProfileError extends Error {

@@ -9,8 +9,8 @@
  * Failures become a {@link MailerError} whose `reason` is short and never carries the address or the provider's
  * message text (which can quote the address): "smtp 550", "smtp ETIMEDOUT", "notify 400 BadRequestError".
  */
-import nodemailer, { type Transporter } from 'nodemailer';
-import { NotifyClient } from 'notifications-node-client';
+import type { Transporter } from 'nodemailer';
+import type { NotifyClient } from 'notifications-node-client';
 
 export interface DigestEmail {
   to: string;
@@ -52,6 +52,8 @@ export class SmtpMailer implements Mailer {
   constructor(private readonly options: SmtpMailerOptions) {
     const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Nodemailer's defaults wait minutes on a silent server; a digest run should fail fast and retry later.
+    // Loaded here, not when the server starts: most deployments send digests through one of the two, or neither.
+    const nodemailer = require('nodemailer') as typeof import('nodemailer');
     this.transport = nodemailer.createTransport({ url: options.url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
   }
 
@@ -96,6 +98,7 @@ export class NotifyMailer implements Mailer {
   private readonly client: NotifyClient;
 
   constructor(private readonly options: NotifyMailerOptions) {
+    const { NotifyClient } = require('notifications-node-client') as typeof import('notifications-node-client');
     this.client = options.baseUrl ? new NotifyClient(options.baseUrl, options.apiKey) : new NotifyClient(options.apiKey);
   }
 

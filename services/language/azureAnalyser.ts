@@ -20,7 +20,7 @@
  * Retries are off: the resilient analyser answers from the local analyser at once instead, and its circuit breaker
  * decides when to try Azure again. A turn never waits for a retry.
  */
-import { AzureKeyCredential, TextAnalysisClient } from '@azure/ai-language-text';
+import type { TextAnalysisClient } from '@azure/ai-language-text';
 import type { Logger } from '../logger';
 import { findUkPii, redactSpans, redactUk, resolveOverlaps, type PiiKind, type PiiSpan } from '../pii/redact';
 import { isLoopbackHttp } from './endpoint';
@@ -139,6 +139,9 @@ export class AzureAnalyser implements LanguageAnalyser {
   private readonly client: TextAnalysisClient;
 
   constructor(private readonly options: AzureAnalyserOptions) {
+    // The SDK (and Azure's HTTP pipeline under it) is loaded only when Azure is configured: a start on the local
+    // analyser never pays for it.
+    const { AzureKeyCredential, TextAnalysisClient } = require('@azure/ai-language-text') as typeof import('@azure/ai-language-text');
     this.client = new TextAnalysisClient(options.endpoint, new AzureKeyCredential(options.key), {
       allowInsecureConnection: isLoopbackHttp(options.endpoint),
       retryOptions: { maxRetries: 0 },
