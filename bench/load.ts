@@ -9,18 +9,11 @@
  * or the reference). Counted: webhook errors, texts never answered ("lost"), p50/p99 from the webhook POST to the
  * reply reaching the stand-in. Baseline: the same load on the echo bot (same SDK, server, webhook, store, outbox).
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
-import twilio from 'twilio';
-import { TwilioStandIn } from '../bot/channels/twilio/twilioStandIn';
-import { spawnServer } from './spawnServer';
+import { ACCOUNT, startSmsServer } from './smsServer';
 import { fmt, out, percentile, table } from './support';
 
-const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
-const TOKEN = 'bench-auth-token-0123456789abcdef';
-const PUBLIC_URL = 'https://hub.example.gov.uk/api/sms';
 const REFERENCE = /HUB-[0-9A-Z]{6}/;
 const RESIDENTS = 1_000;
 const RATE = 200;
@@ -82,23 +75,8 @@ export interface LoadResult {
 }
 
 async function run(variant: 'echo' | 'resident', seconds: number): Promise<LoadResult> {
-  const standIn = await new TwilioStandIn(ACCOUNT, TOKEN).start();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-load-${variant}-`));
-  const server = await spawnServer(
-    {
-      TWILIO_ACCOUNT_SID: ACCOUNT,
-      TWILIO_AUTH_TOKEN: TOKEN,
-      TWILIO_PHONE_NUMBER: '+447700900000',
-      TWILIO_WEBHOOK_URL: PUBLIC_URL,
-      TWILIO_API_URL: standIn.url,
-      SMS_RATE_LIMIT: '100000',
-      HASH_SECRET: 'bench-hash-secret-0123456789abcdef0123456789',
-      DATA_DIR: dataDir,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    },
-    variant === 'echo' ? ['--bot', 'echo'] : [],
-  );
+  const sms = await startSmsServer(variant, 'load');
+  const { server, standIn } = sms;
   const residents: Resident[] = Array.from({ length: RESIDENTS }, (_, i) => ({ number: `+4477${String(20_000_000 + i)}`, step: 0, waiting: null, buffer: '' }));
   const byNumber = new Map(residents.map((r) => [r.number, r]));
   const latencies: number[] = [];
@@ -134,7 +112,7 @@ async function run(variant: 'echo' | 'resident', seconds: number): Promise<LoadR
       const status = await postForm(
         agent,
         `${server.url}/api/sms`,
-        { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, PUBLIC_URL, params) },
+        { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sms.sign(params) },
         new URLSearchParams(params).toString(),
       );
       if (status !== 200) throw new Error(`webhook answered ${status}`);
@@ -209,9 +187,7 @@ async function run(variant: 'echo' | 'resident', seconds: number): Promise<LoadR
     };
   } finally {
     agent.destroy();
-    await server.stop();
-    await standIn.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await sms.stop();
   }
 }
 

@@ -6,17 +6,10 @@
  * the store writes, the bot, the outbox and the REST call. Two loads: closed loop (as fast as it goes, for
  * throughput) and open loop at a fixed rate (for p50/p99 at 200 messages per second).
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import twilio from 'twilio';
-import { TwilioStandIn } from '../bot/channels/twilio/twilioStandIn';
-import { spawnServer } from './spawnServer';
+import { ACCOUNT, startSmsServer } from './smsServer';
 import { fmt, out, summarise, table, type LatencySummary } from './support';
 
-const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
-const TOKEN = 'bench-auth-token-0123456789abcdef';
-const PUBLIC_URL = 'https://hub.example.gov.uk/api/sms';
 const SCRIPT = ['I feel lonely', '1', 'Jo Bloggs', '1', '07700 900123', '1', 'S60 9ZZ', '1 3', 'no', 'start again'];
 
 interface Rig {
@@ -26,23 +19,8 @@ interface Rig {
 }
 
 async function rig(variant: 'resident' | 'echo'): Promise<Rig> {
-  const standIn = await new TwilioStandIn(ACCOUNT, TOKEN).start();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-sms-${variant}-`));
-  const server = await spawnServer(
-    {
-      TWILIO_ACCOUNT_SID: ACCOUNT,
-      TWILIO_AUTH_TOKEN: TOKEN,
-      TWILIO_PHONE_NUMBER: '+447700900000',
-      TWILIO_WEBHOOK_URL: PUBLIC_URL,
-      TWILIO_API_URL: standIn.url,
-      SMS_RATE_LIMIT: '100000',
-      HASH_SECRET: 'bench-hash-secret-0123456789abcdef0123456789',
-      DATA_DIR: dataDir,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-    },
-    variant === 'echo' ? ['--bot', 'echo'] : [],
-  );
+  const sms = await startSmsServer(variant, 'sms');
+  const { server, standIn } = sms;
   const waiting = new Map<string, () => void>();
   standIn.onMessage = (m) => {
     const wake = waiting.get(m.to);
@@ -69,7 +47,7 @@ async function rig(variant: 'resident' | 'echo'): Promise<Rig> {
       const replied = new Promise<void>((resolve) => waiting.set(from, resolve));
       const res = await fetch(`${server.url}/api/sms`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, PUBLIC_URL, params) },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sms.sign(params) },
         body: new URLSearchParams(params).toString(),
       });
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
@@ -78,11 +56,7 @@ async function rig(variant: 'resident' | 'echo'): Promise<Rig> {
       return performance.now() - started;
     },
     serverCpuMs: () => server.cpuMs(),
-    async stop() {
-      await server.stop();
-      await standIn.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: () => sms.stop(),
   };
 }
 

@@ -10,6 +10,7 @@ import { isDismissal } from '../services/safeguarding/followUp';
 import { BotClient } from './support/botClient';
 import { languageSamples } from './support/languageSamples';
 import { startTestApp, type TestApp } from './support/testApp';
+import { JOURNEY_STEPS } from './support/journeySteps';
 import { play, referenceIn, type Turn } from './support/transcript';
 
 interface Journey {
@@ -22,49 +23,9 @@ interface Journey {
 }
 
 const journeys: Record<string, Journey> = {
-  befriending: {
-    turns: [
-      ['I feel lonely', /for you, or for someone else/],
-      ['For me', /What is your name/],
-      ['Jo Bloggs', /contact you/],
-      ['text', /mobile number/],
-      ['07700 900111', /best time/],
-      ['morning', /postcode/],
-      ['S60 9ZZ', /What would you enjoy/],
-      ['visit', /anything that would help/i],
-      ['no', /Do you agree/],
-      ['yes', /Shall I send this/],
-    ],
-    finish: 'yes',
-  },
-  'cost-of-living': {
-    turns: [
-      ['I need help with the cost of living', /What do you need help with/],
-      ['warm spaces', /call you back/],
-      ['yes', /What is your name/],
-      ['Jo Bloggs', /contact you/],
-      ['email', /email address/],
-      ['jo@example.org', /best time/],
-      ['any time', /postcode/],
-      ['S60 9ZZ', /anything else/i],
-      ['no', /Do you agree/],
-      ['yes', /Shall I send this/],
-    ],
-    finish: 'yes',
-  },
-  asb: {
-    turns: [
-      ['I want to report anti-social behaviour', /What kind of problem/],
-      ['Noise', /Where is it happening/],
-      ['Park Road', /When is it happening/],
-      ['earlier today', /anyone in danger/],
-      ['no', /describe/],
-      ['Loud music until 3am', /anonymously/],
-      ['Report anonymously', /Do you agree/],
-      ['yes', /Shall I send this/],
-    ],
-    finish: 'yes',
-  },
+  befriending: { turns: JOURNEY_STEPS['befriending'], finish: 'yes' },
+  'cost-of-living': { turns: JOURNEY_STEPS['cost-of-living'], finish: 'yes' },
+  asb: { turns: JOURNEY_STEPS['asb'], finish: 'yes' },
   'interpreter offer (plain English)': {
     setup: (t) => {
       t.app.profile.languages.useUnreviewedTranslations = false;
