@@ -15,6 +15,7 @@ import {
   type HandoffRepository,
   type TranscriptLine,
 } from '../../handoff/model';
+import { migrateTrack } from './migrations';
 
 const TRACK = 'handoffs';
 
@@ -37,21 +38,7 @@ const HANDOFF_MIGRATIONS: readonly string[] = [
 ];
 
 export function migrateHandoffs(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_tracks (track TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  const row = db.prepare<[string], { version: number }>('SELECT version FROM schema_tracks WHERE track = ?').get(TRACK);
-  const applied = row?.version ?? 0;
-  if (applied > HANDOFF_MIGRATIONS.length) {
-    throw new Error(`the handoff schema has version ${applied}, newer than this build knows (${HANDOFF_MIGRATIONS.length})`);
-  }
-  HANDOFF_MIGRATIONS.slice(applied).forEach((sql, index) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare('INSERT INTO schema_tracks (track, version) VALUES (?, ?) ON CONFLICT (track) DO UPDATE SET version = excluded.version').run(
-        TRACK,
-        applied + index + 1,
-      );
-    }).immediate();
-  });
+  migrateTrack(db, TRACK, HANDOFF_MIGRATIONS);
 }
 
 interface Row {

@@ -8,6 +8,7 @@
  * working unchanged, and the columns can never disagree with the document they are read from.
  */
 import type Database from 'better-sqlite3';
+import { migrateTrack } from './migrations';
 
 const TRACK = 'hub';
 
@@ -42,19 +43,5 @@ const HUB_MIGRATIONS: readonly string[] = [
 ];
 
 export function migrateHub(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_tracks (track TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  const row = db.prepare<[string], { version: number }>('SELECT version FROM schema_tracks WHERE track = ?').get(TRACK);
-  const applied = row?.version ?? 0;
-  if (applied > HUB_MIGRATIONS.length) {
-    throw new Error(`the hub schema has version ${applied}, newer than this build knows (${HUB_MIGRATIONS.length})`);
-  }
-  HUB_MIGRATIONS.slice(applied).forEach((sql, index) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare('INSERT INTO schema_tracks (track, version) VALUES (?, ?) ON CONFLICT (track) DO UPDATE SET version = excluded.version').run(
-        TRACK,
-        applied + index + 1,
-      );
-    }).immediate();
-  });
+  migrateTrack(db, TRACK, HUB_MIGRATIONS);
 }

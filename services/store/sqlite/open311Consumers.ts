@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { open311Consumer, type Open311Consumer, type Open311ConsumerRepository } from '../open311Types';
+import { migrateTrack } from './migrations';
 
 type Db = Database.Database;
 const TRACK = 'open311';
@@ -20,15 +21,7 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export function migrateOpen311(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_tracks (track TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  const applied = db.prepare<[string], { version: number }>('SELECT version FROM schema_tracks WHERE track = ?').get(TRACK)?.version ?? 0;
-  if (applied > MIGRATIONS.length) throw new Error(`the open311 schema has version ${applied}, newer than this build knows (${MIGRATIONS.length})`);
-  MIGRATIONS.slice(applied).forEach((sql, index) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare('INSERT INTO schema_tracks (track, version) VALUES (?, ?) ON CONFLICT (track) DO UPDATE SET version = excluded.version').run(TRACK, applied + index + 1);
-    }).immediate();
-  });
+  migrateTrack(db, TRACK, MIGRATIONS);
 }
 
 interface DocRow {
