@@ -2,24 +2,17 @@
  * The HTTP boundary: health endpoints, malformed bodies, and logs that never carry what a resident said.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { createLogger } from '../services/logger';
 import { BotClient } from './support/botClient';
+import { captureLogs } from './support/logCapture';
 import { startTestApp, type TestApp } from './support/testApp';
 import { play, referenceIn } from './support/transcript';
 
 describe('HTTP boundary', () => {
   let t: TestApp;
-  const logLines: string[] = [];
+  let captured: ReturnType<typeof captureLogs>;
   beforeEach(async () => {
-    logLines.length = 0;
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    });
-    t = await startTestApp({ logger: createLogger({ level: 'debug', destination: sink }) });
+    captured = captureLogs();
+    t = await startTestApp({ logger: captured.logger });
   });
   afterEach(async () => {
     await t.stop();
@@ -87,7 +80,7 @@ describe('HTTP boundary', () => {
       ['yes', /Shall I send/],
     ]);
     referenceIn(await client.say('yes'));
-    const logs = logLines.join('');
+    const logs = captured.output();
     assert.ok(logs.includes('referral submitted'), 'the submission itself is logged');
     for (const secret of ['Zebedee', 'zebedee.qf', 'S60 9ZZ', 'partially sighted', 'lonely']) {
       assert.ok(!logs.includes(secret), `"${secret}" leaked into the logs`);

@@ -4,7 +4,6 @@
  * analyser and counts why.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { ManualClock } from '../services/clock';
 import { AzureAnalyser, LanguageServiceError, MAX_DOCUMENT_CHARS, isLoopbackHttp, splitForAzure } from '../services/language/azureAnalyser';
 import { CircuitBreaker } from '../services/language/circuitBreaker';
@@ -18,17 +17,8 @@ import { createLogger, type Logger } from '../services/logger';
 import { AzureLanguageStandIn, STAND_IN_KEY } from './support/azureLanguageStandIn';
 import { languageSamples, shortEnglish } from './support/languageSamples';
 import { safeguardingTable } from './support/safeguardingTable';
+import { captureLogs } from './support/logCapture';
 
-function capturingLogger(): { logger: Logger; output: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination: stream }), output: () => chunks.join('') };
-}
 
 /** The tests' fixed clock (the same Monday morning as test/support/testApp.ts, without booting a server). */
 const TEST_NOW = '2026-11-16T10:00:00.000Z';
@@ -101,13 +91,13 @@ describe('language services', () => {
   describe('Azure analyser, real SDK against the stand-in', () => {
     let standIn: AzureLanguageStandIn;
     let counters: LanguageCounters;
-    let log: ReturnType<typeof capturingLogger>;
+    let log: ReturnType<typeof captureLogs>;
     let azure: AzureAnalyser;
 
     beforeEach(async () => {
       standIn = await new AzureLanguageStandIn().start();
       counters = new LanguageCounters();
-      log = capturingLogger();
+      log = captureLogs();
       azure = new AzureAnalyser({ endpoint: standIn.url, key: STAND_IN_KEY, timeoutMs: 2000, logger: log.logger, metrics: counters });
     });
     afterEach(async () => {
@@ -251,7 +241,7 @@ describe('language services', () => {
     let standIn: AzureLanguageStandIn;
     let clock: ManualClock;
     let counters: LanguageCounters;
-    let log: ReturnType<typeof capturingLogger>;
+    let log: ReturnType<typeof captureLogs>;
 
     function build(options: { key?: string; timeoutMs?: number } = {}): { analyser: ResilientAnalyser; breaker: CircuitBreaker } {
       const breaker = new CircuitBreaker({ clock, failureThreshold: 3, cooldownMs: 30_000, onStateChange: (s) => counters.onCircuitChange(s) });
@@ -264,7 +254,7 @@ describe('language services', () => {
       standIn = await new AzureLanguageStandIn().start();
       clock = new ManualClock(TEST_NOW);
       counters = new LanguageCounters();
-      log = capturingLogger();
+      log = captureLogs();
     });
     afterEach(async () => {
       await standIn.stop();

@@ -4,26 +4,19 @@
  * what the resident had told us is still there when they try again.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import * as wording from '../dialogs/wording';
-import { createLogger } from '../services/logger';
 import { BotClient } from './support/botClient';
+import { captureLogs } from './support/logCapture';
 import { startTestApp, type TestApp } from './support/testApp';
 import { play, referenceIn } from './support/transcript';
 
 describe('when a turn fails', () => {
   let t: TestApp;
-  const logLines: string[] = [];
+  let logs: ReturnType<typeof captureLogs>;
 
   beforeEach(async () => {
-    logLines.length = 0;
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    });
-    t = await startTestApp({ logger: createLogger({ level: 'debug', destination: sink }) });
+    logs = captureLogs();
+    t = await startTestApp({ logger: logs.logger });
   });
   afterEach(async () => {
     await t.stop();
@@ -51,7 +44,7 @@ describe('when a turn fails', () => {
 
     assert.equal(reply, wording.general.turnError(t.app.profile.hub.phone));
     assert.match(reply, /0114 496 0000/);
-    const log = logLines.join('');
+    const log = logs.output();
     assert.match(log, /turn failed/);
     assert.match(log, /"err":\{"type":"\w*Error","frames":\["at /, 'the log says what kind of error it was, and where');
     for (const personal of ['Margaret', '07700', '900123', 'S60', 'could not save']) {

@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { createLogger } from '../services/logger';
 import { startTestApp, type TestApp } from './support/testApp';
+import { captureLogs } from './support/logCapture';
 
 const SECRET = 'DL-SECRET-zz9-plural-z-alpha-0123456789';
 
@@ -51,21 +50,15 @@ class DirectLineStandIn {
 describe('web chat token from Azure Bot Service', () => {
   let azure: DirectLineStandIn;
   let t: TestApp;
-  const logLines: string[] = [];
+  let logs: ReturnType<typeof captureLogs>;
 
   beforeEach(async () => {
     azure = new DirectLineStandIn();
     await azure.start();
-    logLines.length = 0;
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    });
+    logs = captureLogs();
     t = await startTestApp({
       env: { DIRECT_LINE_SECRET: SECRET, DIRECT_LINE_ENDPOINT: azure.url, MICROSOFT_APP_ID: 'test-app-id', MICROSOFT_APP_PASSWORD: 'test-app-password' },
-      logger: createLogger({ level: 'debug', destination: sink }),
+      logger: logs.logger,
     });
   });
   afterEach(async () => {
@@ -107,8 +100,8 @@ describe('web chat token from Azure Bot Service', () => {
       assert.equal(res.status, 503);
       const text = await res.text();
       assert.deepEqual(JSON.parse(text), { error: { code: 'unavailable', message: 'The chat is not available at the moment. Please try again soon.' } });
-      assert.ok(!logLines.join('').includes(SECRET), 'the secret is not in the logs');
-      assert.ok(logLines.some((l) => /Direct Line/.test(l)), 'the failure is logged');
+      assert.ok(!logs.output().includes(SECRET), 'the secret is not in the logs');
+      assert.ok(logs.chunks.some((l) => /Direct Line/.test(l)), 'the failure is logged');
     });
   }
 
