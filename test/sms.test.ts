@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import sinon from 'sinon';
 import twilio from 'twilio';
 import { renderForSms } from '../bot/channels/twilio/render';
 import { countSegments } from '../services/sms/segments';
@@ -48,6 +49,7 @@ describe('SMS channel', function () {
     h = await startSmsHarness();
   });
   afterEach(async () => {
+    sinon.restore();
     await h.stop();
   });
 
@@ -327,6 +329,29 @@ describe('SMS channel', function () {
     const phone = new Phone(h, '+447700900556');
     assert.match(phone.newReplies().join('\n'), /for you, or for someone else/);
     assert.deepEqual(await h.t.app.store.sms.pendingInbound(), []);
+  });
+
+  it('when the server dies after queuing the replies to a text but before marking it processed, then after restart the resident is not answered twice', async () => {
+    const dataDir = tempDataDir();
+    await h.stop();
+    h = await startSmsHarness({ dataDir });
+    const number = '+447700900557';
+    // The crash window: the replies are in the outbox (and even sent) but the text is never marked processed.
+    sinon.stub(h.t.app.store.sms, 'markInboundProcessed').resolves();
+    assert.match(await new Phone(h, number).text('I feel lonely'), /for you, or for someone else/);
+    const conversationId = h.t.app.sms?.channel.conversationIdFor(number) ?? '';
+    const queuedBefore = (await h.t.app.store.sms.outboundFor(conversationId)).map((m) => m.id);
+    assert.equal((await h.t.app.store.sms.pendingInbound()).length, 1);
+    await h.stop();
+
+    h = await startSmsHarness({ dataDir });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await h.t.app.sms?.channel.idle();
+    const phone = new Phone(h, number);
+    assert.deepEqual(phone.newReplies(), [], 'the replayed text found its replies already queued');
+    assert.deepEqual((await h.t.app.store.sms.outboundFor(conversationId)).map((m) => m.id), queuedBefore);
+    assert.deepEqual(await h.t.app.store.sms.pendingInbound(), []);
+    assert.match(await phone.text('1'), /What is your name/, 'and the journey carries on from where it was');
   });
 
   it('when a text is processed, then neither the number nor the words are kept in the inbound record or the state keys', async () => {

@@ -385,6 +385,16 @@ function storeContract(newHarness: () => StoreHarness): void {
       assert.equal(sent?.attempts, 1);
     });
 
+    it('when a text with an id already queued is queued again (a replayed turn), then it is stored once and the first copy stands', async () => {
+      const first = await store.sms.enqueueOutbound(outbound('reply:SM1:0'));
+      await store.sms.updateOutbound('reply:SM1:0', { status: 'sent', attempts: 1, twilioSid: 'SMr' });
+      const again = await store.sms.enqueueOutbound({ ...outbound('reply:SM1:0'), body: 'a second rendering' });
+      assert.equal(again.seq, first.seq);
+      assert.equal(again.status, 'sent', 'the stored text is returned, not the copy offered');
+      assert.notEqual(again.body, 'a second rendering');
+      assert.deepEqual((await store.sms.outboundFor('sms-abc')).map((m) => m.id), ['reply:SM1:0']);
+    });
+
     it('when Twilio reports delivery, then the status is stored and a late "sent" does not move it back', async () => {
       await store.sms.enqueueOutbound(outbound('a'));
       await store.sms.updateOutbound('a', { status: 'sent', twilioSid: 'SMd' });

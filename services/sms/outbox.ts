@@ -52,14 +52,20 @@ export class SmsOutbox {
     this.baseDelayMs = options.baseDelayMs ?? 2_000;
   }
 
-  /** Stores the texts (in order) and starts sending them. Resolves once they are stored, not sent. */
-  async enqueue(conversationId: string, to: string, bodies: string[]): Promise<OutboundSms[]> {
+  /**
+   * Stores the texts (in order) and starts sending them. Resolves once they are stored, not sent.
+   *
+   * `replyTo` is the inbound MessageSid these texts answer. It makes storing them idempotent: each text's id is the
+   * MessageSid and its position, so when a turn is replayed after a crash (the replies were stored, the inbound text
+   * not yet marked processed) the same replies are found already queued and the resident is not answered twice.
+   */
+  async enqueue(conversationId: string, to: string, bodies: string[], replyTo?: string): Promise<OutboundSms[]> {
     const now = this.deps.clock.now().toISOString();
     const stored: OutboundSms[] = [];
-    for (const body of bodies) {
+    for (const [position, body] of bodies.entries()) {
       stored.push(
         await this.deps.repo.enqueueOutbound({
-          id: randomUUID(),
+          id: replyTo ? `reply:${replyTo}:${position}` : randomUUID(),
           conversationId,
           to,
           body,

@@ -71,7 +71,15 @@ export class MongoSmsRepository implements SmsRepository {
     const counter = await this.counters.findOneAndUpdate({ _id: 'smsOutbound' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });
     const seq = counter?.value ?? 1;
     const doc: OutboundDoc = { _id: m.id, ...m, seq };
-    await this.outbound.insertOne(doc);
+    try {
+      await this.outbound.insertOne(doc);
+    } catch (err) {
+      // Already stored (a replayed turn): the stored text stands, its place in the order with it.
+      if (!(err instanceof MongoServerError && err.code === 11000)) throw err;
+      const existing = await this.outbound.findOne({ _id: m.id });
+      if (!existing) throw err;
+      return strip(existing);
+    }
     return strip(doc);
   }
 

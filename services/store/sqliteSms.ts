@@ -131,7 +131,7 @@ export class SqliteSmsRepository implements SmsRepository {
     this.selectPendingInbound = db.prepare('SELECT * FROM sms_inbound WHERE processed_at IS NULL ORDER BY received_at, rowid');
     this.insertOutbound = db.prepare(
       `INSERT INTO sms_outbound (id, conversation_id, recipient, body, status, attempts, last_error, next_attempt_at, twilio_sid, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
     this.selectOutbound = db.prepare('SELECT * FROM sms_outbound WHERE id = ?');
     this.selectPendingOutbound = db.prepare("SELECT * FROM sms_outbound WHERE status IN ('queued', 'retrying') ORDER BY seq");
@@ -167,6 +167,7 @@ export class SqliteSmsRepository implements SmsRepository {
     const result = this.insertOutbound.run(
       m.id, m.conversationId, m.to, m.body, m.status, m.attempts, m.lastError, m.nextAttemptAt, m.twilioSid, m.createdAt, m.updatedAt,
     );
+    if (result.changes === 0) return toOutbound(this.selectOutbound.get(m.id) as OutboundRow);
     return { ...m, seq: Number(result.lastInsertRowid) };
   }
 

@@ -156,6 +156,10 @@ export interface SmsRepository extends RetentionSmsOperations {
   markInboundProcessed(messageSid: string, at: string): Promise<void>;
   /** Received but not processed, oldest first. */
   pendingInbound(): Promise<InboundSms[]>;
+  /**
+   * Stores a text to send. Idempotent by id: a text whose id is already stored is not stored again, and the stored
+   * one is returned unchanged (a turn replayed after a crash queues the same reply ids).
+   */
   enqueueOutbound(message: Omit<OutboundSms, 'seq'>): Promise<OutboundSms>;
   /** Texts still to send (queued or retrying), in seq order. */
   pendingOutbound(): Promise<OutboundSms[]>;

@@ -113,7 +113,7 @@ export class SmsChannel {
     const { store, outbox, clock } = this.deps;
     if (inbound.from !== null && inbound.body !== null) {
       const texts = await this.reply(inbound.conversationId, inbound.messageSid, inbound.body, inbound.numMedia, inbound.from);
-      if (texts.length > 0) await outbox.enqueue(inbound.conversationId, inbound.from, texts);
+      if (texts.length > 0) await outbox.enqueue(inbound.conversationId, inbound.from, texts, inbound.messageSid);
     }
     await store.sms.markInboundProcessed(inbound.messageSid, clock.now().toISOString());
   }
