@@ -48,6 +48,7 @@ import * as wording from '../dialogs/wording';
 import { HubAuditor } from '../services/hub/auditor';
 import { HandoffService, type HandoffWording } from '../services/handoff/handoffService';
 import { HandoffStream } from '../services/handoff/stream';
+import { EventRelay } from '../services/events/relay';
 
 export interface App {
   config: Config;
@@ -86,6 +87,8 @@ export interface App {
   handoffStream: HandoffStream;
   /** Delivers a line to a resident's conversation on any channel; the embedded Direct Line plugs itself in. */
   handoffDelivery: HandoffDelivery;
+  /** Shares live console events with the other instances (EVENT_RELAY, on with MULTI_INSTANCE); null when off. */
+  eventRelay: EventRelay | null;
   close(): Promise<void>;
 }
 
@@ -227,6 +230,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       }, 60_000)
     : null;
   sweep?.unref();
+  const eventRelay =
+    (config.EVENT_RELAY ?? config.MULTI_INSTANCE)
+      ? new EventRelay(
+          { repo: store.relayEvents, hubEvents, handoffStream, handoffs: store.handoffs, logger },
+          { intervalMs: config.EVENT_RELAY_INTERVAL_MS },
+        ).start()
+      : null;
   const retention = new RetentionJob({ store, clock, logger, settings: profile.retention });
   const stopRetention = config.RETENTION_SCHEDULE === 'on' ? scheduleRetention(retention, logger) : () => undefined;
   const residentMessenger =
@@ -263,8 +273,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     handoffs,
     handoffStream,
     handoffDelivery,
+    eventRelay,
     close: async () => {
       if (sweep) clearInterval(sweep);
+      await eventRelay?.stop();
       stopDirectoryImports();
       stopRetention();
       await digests.close();

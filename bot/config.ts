@@ -134,6 +134,16 @@ export const configSchema = z
       .enum(['true', 'false', ''])
       .default('false')
       .transform((v) => v === 'true'),
+    /**
+     * Share live console events (queue changes, safeguarding alerts, live chat messages) between instances through
+     * the store (services/events/relay.ts). Unset: on exactly when MULTI_INSTANCE=true.
+     */
+    EVENT_RELAY: z
+      .enum(['true', 'false', ''])
+      .default('')
+      .transform((v) => (v === '' ? undefined : v === 'true')),
+    /** How often each instance looks for the other instances' events; the most a relayed event waits. */
+    EVENT_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     /** Open311 GeoReport v2 (/open311/v2): requests one API key may make per OPEN311_RATE_WINDOW_SECONDS; then 429. */
     OPEN311_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
     OPEN311_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),

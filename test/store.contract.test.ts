@@ -4,6 +4,7 @@
  * embedded store always, and against MongoDB whenever `MONGODB_URI` points at a server.
  */
 import assert from 'node:assert/strict';
+import type { RelayedEvent } from '../services/events/relay';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -433,6 +434,30 @@ function storeContract(newHarness: () => StoreHarness): void {
   open311StoreContract(() => store);
 
   handoffStoreContract(() => store);
+
+  describe('relayed events', () => {
+    const event = (id: string, at: string): RelayedEvent => ({
+      id,
+      origin: 'instance-a',
+      at,
+      body: { topic: 'handoff-line', handoffId: 'handoff-1', seq: Number(id.slice(-1)) },
+    });
+
+    it('when events are read from a time, then those at or after it come oldest first, and a page can be read on from its last event', async () => {
+      await store.relayEvents.append(event('e3', '2026-11-16T10:00:02.000Z'));
+      await store.relayEvents.append(event('e1', '2026-11-16T10:00:01.000Z'));
+      await store.relayEvents.append(event('e2', '2026-11-16T10:00:01.000Z'));
+      await store.relayEvents.append(event('e0', '2026-11-16T09:59:00.000Z'));
+      await store.relayEvents.append(event('e1', '2026-11-16T10:00:01.000Z')); // the same event twice is stored once
+      const page = await store.relayEvents.since('2026-11-16T10:00:00.000Z', 2);
+      assert.deepEqual(page.map((e) => e.id), ['e1', 'e2']);
+      assert.deepEqual(page[0], event('e1', '2026-11-16T10:00:01.000Z'));
+      const next = await store.relayEvents.since('2026-11-16T10:00:01.000Z', 2, 'e2');
+      assert.deepEqual(next.map((e) => e.id), ['e3']);
+      assert.equal(await store.relayEvents.deleteBefore('2026-11-16T10:00:02.000Z'), 3);
+      assert.deepEqual((await store.relayEvents.since('2026-01-01T00:00:00.000Z', 10)).map((e) => e.id), ['e3']);
+    });
+  });
 
   describe('durability', () => {
     it('when the store is closed and reopened on the same storage, then referrals, state and audit are all still there', async () => {

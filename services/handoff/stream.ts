@@ -3,8 +3,8 @@
  * and the end. Unlike the console-wide hub events (ids only, every worker), this carries message text, so only the
  * holder (or a lead) may subscribe; the HTTP layer checks that before subscribing.
  *
- * In-process, like HubEvents: with several instances, pin a handoff's SSE to the instance the resident's channel
- * lands on, or replace this with a shared bus (MongoDB change streams) without changing subscribers.
+ * In-process, like HubEvents, with the same way out: `forward` hands each event to the event relay
+ * (services/events/relay.ts), so a worker connected to one instance sees a resident whose texts land on another.
  */
 import type { HandoffEndReason, TranscriptLine } from './model';
 import type { RiskCategory } from '../safeguarding/types';
@@ -18,6 +18,20 @@ export type HandoffStreamListener = (event: HandoffStreamEvent) => void;
 
 export class HandoffStream {
   private readonly listeners = new Map<string, Set<HandoffStreamListener>>();
+  private forwarder: HandoffStreamListener | null = null;
+
+  /** Also hands every event published here to `to` (the event relay); returns how to stop. */
+  forward(to: HandoffStreamListener): () => void {
+    this.forwarder = to;
+    return () => {
+      if (this.forwarder === to) this.forwarder = null;
+    };
+  }
+
+  /** An event published on another instance: to this instance's subscribers only, never forwarded again. */
+  deliver(event: HandoffStreamEvent): void {
+    this.notify(event);
+  }
 
   subscribe(handoffId: string, listener: HandoffStreamListener): () => void {
     const set = this.listeners.get(handoffId) ?? new Set<HandoffStreamListener>();
@@ -35,6 +49,11 @@ export class HandoffStream {
   }
 
   publish(event: HandoffStreamEvent): void {
+    this.notify(event);
+    this.forwarder?.(event);
+  }
+
+  private notify(event: HandoffStreamEvent): void {
     for (const listener of this.listeners.get(event.handoffId) ?? []) {
       try {
         listener(event);

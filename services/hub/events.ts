@@ -2,9 +2,10 @@
  * Live queue updates for the console (server-sent events). Events carry ids and queue facts only, never a
  * resident's details, so a subscriber that should not see one learns nothing from it.
  *
- * In-process: with several instances behind a load balancer each instance sees only what happened on it, so the
- * console also refreshes its counts on a timer (see web/hub.js). A shared bus (MongoDB change streams) can replace
- * this without changing subscribers.
+ * In-process, with a way out: `forward` hands every event published here to the event relay
+ * (services/events/relay.ts), which stores it for the other instances behind the load balancer and `deliver`s theirs
+ * here. Without the relay (one instance) nothing leaves the process. The console also refreshes its counts on a
+ * timer (see web/hub.js).
  */
 import type { Handoff } from '../handoff/model';
 import type { Referral } from '../referrals/model';
@@ -57,6 +58,20 @@ export type HubEventListener = (event: HubEvent) => void;
 
 export class HubEvents {
   private readonly listeners = new Set<HubEventListener>();
+  private forwarder: HubEventListener | null = null;
+
+  /** Also hands every event published here to `to` (the event relay); returns how to stop. */
+  forward(to: HubEventListener): () => void {
+    this.forwarder = to;
+    return () => {
+      if (this.forwarder === to) this.forwarder = null;
+    };
+  }
+
+  /** An event published on another instance: to this instance's subscribers only, never forwarded again. */
+  deliver(event: HubEvent): void {
+    this.notify(event);
+  }
 
   subscribe(listener: HubEventListener): () => void {
     this.listeners.add(listener);
@@ -92,6 +107,11 @@ export class HubEvents {
   }
 
   private emit(event: HubEvent): void {
+    this.notify(event);
+    this.forwarder?.(event);
+  }
+
+  private notify(event: HubEvent): void {
     // A listener that throws (a closed socket) must not stop the others or the change that published.
     for (const listener of this.listeners) {
       try {

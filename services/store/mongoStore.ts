@@ -18,6 +18,8 @@ import * as digests from './mongoDigests';
 import { MongoOpen311ConsumerRepository, ensureOpen311Indexes, type Open311ConsumerDoc } from './mongo/open311Consumers';
 import type { Open311ConsumerRepository } from './open311Types';
 import { MongoHandoffRepository, ensureHandoffIndexes, type HandoffDoc } from './mongo/handoffRepo';
+import { MongoRelayEventRepository, ensureRelayEventIndexes, type RelayEventDoc } from './mongo/relayEvents';
+import type { RelayEventRepository } from '../events/relay';
 import type { HandoffRepository } from '../handoff/model';
 import {
   DuplicateReferenceError,
@@ -91,6 +93,7 @@ export class MongoStore implements Store {
   readonly locks: LockRepository;
   readonly open311Consumers: Open311ConsumerRepository;
   readonly handoffs: HandoffRepository;
+  readonly relayEvents: RelayEventRepository;
 
   private constructor(private readonly client: MongoClient, private readonly db: Db, clock: Clock) {
     this.referrals = new MongoReferralRepository(db.collection<ReferralDoc>('referrals'));
@@ -105,6 +108,7 @@ export class MongoStore implements Store {
     this.locks = new digests.MongoLockRepository(db);
     this.open311Consumers = new MongoOpen311ConsumerRepository(db.collection<Open311ConsumerDoc>('open311Consumers'));
     this.handoffs = new MongoHandoffRepository(db.collection<HandoffDoc>('handoffs'));
+    this.relayEvents = new MongoRelayEventRepository(db.collection<RelayEventDoc>('relayEvents'));
   }
 
   /**
@@ -155,6 +159,7 @@ async function ensureIndexes(db: Db): Promise<void> {
   await ensureStaffIndexes(db);
   await digests.ensureDigestIndexes(db);
   await ensureHandoffIndexes(db);
+  await ensureRelayEventIndexes(db);
 }
 
 /** Throws on a limit MongoDB would misread: it takes 0 as "no limit" and a negative number as a batch size. */

@@ -19,6 +19,8 @@ import { referral as referralSchema, type Referral } from '../referrals/model';
 import { SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
 import { migrateHub } from './sqlite/hubSchema';
 import { SqliteHandoffRepository, migrateHandoffs } from './sqlite/handoffRepo';
+import { SqliteRelayEventRepository, migrateRelayEvents } from './sqlite/relayEvents';
+import type { RelayEventRepository } from '../events/relay';
 import type { HandoffRepository } from '../handoff/model';
 import { SqliteReferralQueue } from './sqlite/referralQueue';
 import { SqliteSessionRepository, SqliteStaffRepository } from './sqlite/staffRepo';
@@ -113,6 +115,7 @@ export class SqliteStore implements Store {
   readonly locks: LockRepository;
   readonly open311Consumers: Open311ConsumerRepository;
   readonly handoffs: HandoffRepository;
+  readonly relayEvents: RelayEventRepository;
   private readonly pingStatement: Database.Statement<[]>;
 
   private constructor(private readonly db: Db, clock: Clock) {
@@ -128,6 +131,7 @@ export class SqliteStore implements Store {
     this.locks = new digests.SqliteLockRepository(db);
     this.open311Consumers = new SqliteOpen311ConsumerRepository(db);
     this.handoffs = new SqliteHandoffRepository(db);
+    this.relayEvents = new SqliteRelayEventRepository(db);
     this.pingStatement = db.prepare<[]>('SELECT 1');
   }
 
@@ -146,6 +150,7 @@ export class SqliteStore implements Store {
       migrate(db);
       migrateHub(db);
       migrateHandoffs(db);
+      migrateRelayEvents(db);
       return new SqliteStore(db, options.clock ?? systemClock);
     } catch (err) {
       db.close();

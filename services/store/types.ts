@@ -8,6 +8,7 @@
 import type { Referral, ReferralKind, ReferralStatus } from '../referrals/model';
 import type { ReferralQueueOperations, SessionRepository, StaffRepository } from './hubTypes';
 import type { HandoffRepository } from '../handoff/model';
+import type { RelayEventRepository } from '../events/relay';
 import type { RetentionBotStateOperations, RetentionReferralOperations, RetentionSmsOperations } from './retentionTypes';
 import type { DigestLedgerRepository, DigestStatsRepository, DigestSubscriptionRepository, LockRepository } from './digestTypes';
 import type { Open311ConsumerRepository } from './open311Types';
@@ -88,6 +89,8 @@ export interface Store {
   readonly open311Consumers: Open311ConsumerRepository;
   /** Live handoffs to a hub worker (issue 9): services/handoff/model.ts. */
   readonly handoffs: HandoffRepository;
+  /** Live events shared between instances (services/events/relay.ts). */
+  readonly relayEvents: RelayEventRepository;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
