@@ -4,6 +4,7 @@
  * Every key is documented in .env.example. Secrets have no defaults. A bad value stops the process with a message
  * that names the variable and says what is wrong, instead of failing later in the middle of a resident's turn.
  */
+import os from 'node:os';
 import { z } from 'zod';
 import { isLoopbackHttp } from '../services/language/endpoint';
 
@@ -142,6 +143,12 @@ export const configSchema = z
       .enum(['true', 'false', ''])
       .default('')
       .transform((v) => (v === '' ? undefined : v === 'true')),
+    /**
+     * Names this instance in the leases on texts it processes and sends, so that of several instances exactly one
+     * handles each text, and another takes over a dead one's after a minute. Unset: "single" on one instance (a
+     * restarted server takes its own texts straight back), the host name with MULTI_INSTANCE=true (each replica's).
+     */
+    INSTANCE_ID: z.string().trim().max(200).optional(),
     /** How often each instance looks for the other instances' events; the most a relayed event waits. */
     EVENT_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
     /** Open311 GeoReport v2 (/open311/v2): requests one API key may make per OPEN311_RATE_WINDOW_SECONDS; then 429. */
@@ -274,6 +281,11 @@ export function deploymentWarnings(config: Config): string[] {
 }
 
 export type Config = z.infer<typeof configSchema>;
+
+/** INSTANCE_ID, or its default: "single" on one instance, the host name (a replica's own) with MULTI_INSTANCE=true. */
+export function instanceId(config: Pick<Config, 'INSTANCE_ID' | 'MULTI_INSTANCE'>): string {
+  return config.INSTANCE_ID || (config.MULTI_INSTANCE ? os.hostname() : 'single');
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -396,6 +396,27 @@ function storeContract(newHarness: () => StoreHarness): void {
       assert.deepEqual((await store.sms.outboundFor('sms-abc')).map((m) => m.id), ['reply:SM1:0']);
     });
 
+    it('when two instances lease the same text, then one holds it until its lease runs out, and a handled text cannot be leased', async () => {
+      const at = (s: number) => new Date(Date.parse('2026-11-16T10:00:00.000Z') + s * 1000).toISOString();
+      await store.sms.recordInbound(inbound('SM1', at(0)));
+      assert.equal(await store.sms.leaseInbound('SM1', 'one', at(60), at(0)), true);
+      assert.equal(await store.sms.leaseInbound('SM1', 'two', at(90), at(30)), false, 'held by one');
+      assert.equal(await store.sms.leaseInbound('SM1', 'one', at(100), at(40)), true, 'the holder renews');
+      assert.equal(await store.sms.leaseInbound('SM1', 'two', at(130), at(99)), false);
+      assert.equal(await store.sms.leaseInbound('SM1', 'two', at(160), at(100)), true, 'taken over once it ran out');
+      await store.sms.markInboundProcessed('SM1', at(101));
+      assert.equal(await store.sms.leaseInbound('SM1', 'two', at(200), at(140)), false, 'processed');
+      assert.equal(await store.sms.leaseInbound('SM-unknown', 'one', at(60), at(0)), false);
+
+      await store.sms.enqueueOutbound(outbound('a'));
+      assert.equal(await store.sms.leaseOutbound('a', 'one', at(60), at(0)), true);
+      assert.equal(await store.sms.leaseOutbound('a', 'two', at(70), at(10)), false);
+      assert.equal(await store.sms.leaseOutbound('a', 'two', at(130), at(60)), true);
+      await store.sms.updateOutbound('a', { status: 'sent', twilioSid: 'SMa' });
+      assert.equal(await store.sms.leaseOutbound('a', 'one', at(200), at(150)), false, 'sent');
+      assert.deepEqual(Object.keys((await store.sms.getOutbound('a')) ?? {}).sort(), Object.keys({ ...outbound('a'), seq: 1 }).sort(), 'leases stay inside the store');
+    });
+
     it('when Twilio reports delivery, then the status is stored and a late "sent" does not move it back', async () => {
       await store.sms.enqueueOutbound(outbound('a'));
       await store.sms.updateOutbound('a', { status: 'sent', twilioSid: 'SMd' });

@@ -33,7 +33,17 @@ export interface SmsOutboxOptions {
   onFinalFailure?: (message: OutboundSms) => void;
   /** Told about every failed attempt that will be retried (metrics). */
   onRetry?: (message: OutboundSms) => void;
+  /**
+   * This instance, in the leases it takes on texts it sends (see SmsRepository.leaseOutbound). One instance: any
+   * constant, so a restarted server takes its own texts straight back. Several: each its own.
+   */
+  owner?: string;
+  /** How long a lease lasts: when an instance dies mid-send, another sends its texts after this (ms). */
+  leaseMs?: number;
 }
+
+/** How long a text another instance holds is passed over before this one asks again (ms). */
+const HELD_ELSEWHERE_RECHECK_MS = 5_000;
 
 export class SmsOutbox {
   /** One send at a time per resident, so their texts arrive in order; residents do not wait for each other. */
@@ -43,6 +53,13 @@ export class SmsOutbox {
   private timer: NodeJS.Timeout | null = null;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
+  private readonly owner: string;
+  private readonly leaseMs: number;
+  /**
+   * Texts another instance holds (its lease was refused), by id, with when to look at them again (ms, real time):
+   * scans pass over them meanwhile, so a flush does not spin on a text that is not ours to send.
+   */
+  private readonly heldElsewhere = new Map<string, number>();
 
   constructor(
     private readonly deps: { repo: SmsRepository; sender: SmsSender; clock: Clock; logger: Logger },
@@ -50,6 +67,8 @@ export class SmsOutbox {
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 2_000;
+    this.owner = options.owner ?? 'single';
+    this.leaseMs = options.leaseMs ?? 60_000;
   }
 
   /**
@@ -146,10 +165,14 @@ export class SmsOutbox {
   private startSending(message: OutboundSms): void {
     if (this.inFlight.has(message.conversationId)) return;
     const sending = this.attempt(message)
-      .catch((err: unknown) => this.deps.logger.error({ errType: (err as Error).name, outboundId: message.id }, 'sms attempt failed'))
-      .finally(() => {
+      .catch((err: unknown) => {
+        this.deps.logger.error({ errType: (err as Error).name, outboundId: message.id }, 'sms attempt failed');
+        return true;
+      })
+      .then((mine) => {
         this.inFlight.delete(message.conversationId);
-        this.sendNext(message.conversationId); // the resident's next text, if any
+        // The resident's next text, if any. Not when another instance holds this one: it sends the rest in order.
+        if (mine) this.sendNext(message.conversationId);
       });
     this.inFlight.set(message.conversationId, sending);
   }
@@ -159,20 +182,30 @@ export class SmsOutbox {
     const now = this.deps.clock.now().toISOString();
     const seen = new Set<string>();
     const due: OutboundSms[] = [];
+    const realNow = Date.now();
+    for (const [id, until] of this.heldElsewhere) if (until <= realNow) this.heldElsewhere.delete(id);
     for (const m of pending) {
       if (seen.has(m.conversationId)) continue;
       seen.add(m.conversationId);
+      if (this.heldElsewhere.has(m.id)) continue;
       if (!m.nextAttemptAt || m.nextAttemptAt <= now) due.push(m);
     }
     return due;
   }
 
-  private async attempt(message: OutboundSms): Promise<void> {
+  /** One attempt to send; false when another instance holds the text's lease (it is sending it, or will). */
+  private async attempt(message: OutboundSms): Promise<boolean> {
     const { repo, sender, clock, logger } = this.deps;
     const now = clock.now();
+    if (!(await repo.leaseOutbound(message.id, this.owner, new Date(now.getTime() + this.leaseMs).toISOString(), now.toISOString()))) {
+      this.heldElsewhere.set(message.id, Date.now() + HELD_ELSEWHERE_RECHECK_MS);
+      return false;
+    }
+    this.heldElsewhere.delete(message.id);
+
     if (await repo.isOptedOut(message.conversationId)) {
       await repo.updateOutbound(message.id, { status: 'suppressed', lastError: 'opted out', nextAttemptAt: null, updatedAt: now.toISOString() });
-      return;
+      return true;
     }
     const attempts = message.attempts + 1;
     try {
@@ -189,5 +222,6 @@ export class SmsOutbox {
       if (status === 'failed') this.options.onFinalFailure?.({ ...message, status, attempts, lastError: failure.reason, nextAttemptAt });
       if (status === 'retrying') this.options.onRetry?.({ ...message, status, attempts, lastError: failure.reason, nextAttemptAt });
     }
+    return true;
   }
 }

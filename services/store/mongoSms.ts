@@ -6,10 +6,14 @@ import type { Collection, Db } from 'mongodb';
 import { MongoServerError } from 'mongodb';
 import type { InboundSms, OutboundSms, OutboundStatus, SmsRepository } from './types';
 
-interface InboundDoc extends Omit<InboundSms, 'messageSid'> {
+interface Lease {
+  leaseOwner?: string | null;
+  leaseUntil?: string | null;
+}
+interface InboundDoc extends Omit<InboundSms, 'messageSid'>, Lease {
   _id: string;
 }
-interface OutboundDoc extends OutboundSms {
+interface OutboundDoc extends OutboundSms, Lease {
   _id: string;
 }
 interface OptOutDoc {
@@ -64,7 +68,23 @@ export class MongoSmsRepository implements SmsRepository {
 
   async pendingInbound(): Promise<InboundSms[]> {
     const docs = await this.inbound.find({ processedAt: null }).sort({ receivedAt: 1, _id: 1 }).toArray();
-    return docs.map(({ _id, ...rest }) => ({ messageSid: _id, ...rest }));
+    return docs.map(({ _id, leaseOwner: _owner, leaseUntil: _until, ...rest }) => ({ messageSid: _id, ...rest }));
+  }
+
+  async leaseInbound(messageSid: string, owner: string, until: string, now: string): Promise<boolean> {
+    const result = await this.inbound.updateOne(
+      { _id: messageSid, processedAt: null, $or: [{ leaseOwner: null }, { leaseOwner: owner }, { leaseUntil: { $lte: now } }] },
+      { $set: { leaseOwner: owner, leaseUntil: until } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async leaseOutbound(id: string, owner: string, until: string, now: string): Promise<boolean> {
+    const result = await this.outbound.updateOne(
+      { _id: id, status: { $in: ['queued', 'retrying'] }, $or: [{ leaseOwner: null }, { leaseOwner: owner }, { leaseUntil: { $lte: now } }] },
+      { $set: { leaseOwner: owner, leaseUntil: until } },
+    );
+    return result.matchedCount === 1;
   }
 
   async enqueueOutbound(m: Omit<OutboundSms, 'seq'>): Promise<OutboundSms> {
@@ -140,6 +160,6 @@ export class MongoSmsRepository implements SmsRepository {
 }
 
 function strip(doc: OutboundDoc): OutboundSms {
-  const { _id: _ignored, ...rest } = doc;
+  const { _id: _ignored, leaseOwner: _owner, leaseUntil: _until, ...rest } = doc;
   return rest;
 }

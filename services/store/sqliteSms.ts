@@ -5,6 +5,14 @@
 import type Database from 'better-sqlite3';
 import type { InboundSms, OutboundSms, OutboundStatus, SmsRepository } from './types';
 
+/** Leases (see SmsRepository.leaseInbound): which instance processes a text, or sends one, and until when. */
+export const SMS_LEASE_MIGRATION = `
+  ALTER TABLE sms_inbound ADD COLUMN lease_owner TEXT;
+  ALTER TABLE sms_inbound ADD COLUMN lease_until TEXT;
+  ALTER TABLE sms_outbound ADD COLUMN lease_owner TEXT;
+  ALTER TABLE sms_outbound ADD COLUMN lease_until TEXT;
+`;
+
 export const SMS_MIGRATION = `
   CREATE TABLE sms_inbound (
     message_sid     TEXT PRIMARY KEY,
@@ -116,6 +124,8 @@ export class SqliteSmsRepository implements SmsRepository {
   private readonly upsertOptOut: Database.Statement<unknown[]>;
   private readonly selectOptOut: Database.Statement<unknown[], { opted_out: number }>;
   private readonly updateDeliveryStatus: Database.Statement<unknown[]>;
+  private readonly leaseIn: Database.Statement<unknown[]>;
+  private readonly leaseOut: Database.Statement<unknown[]>;
   /**
    * UPDATE statements by the columns they set. The outbox updates every text it sends, with one of a handful of
    * column sets; preparing the statement each time cost more than running it (the SMS benchmark's profile).
@@ -145,6 +155,14 @@ export class SqliteSmsRepository implements SmsRepository {
        ON CONFLICT (conversation_id) DO UPDATE SET opted_out = excluded.opted_out, updated_at = excluded.updated_at`,
     );
     this.selectOptOut = db.prepare('SELECT opted_out FROM sms_opt_outs WHERE conversation_id = ?');
+    this.leaseIn = db.prepare(
+      `UPDATE sms_inbound SET lease_owner = ?, lease_until = ?
+       WHERE message_sid = ? AND processed_at IS NULL AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)`,
+    );
+    this.leaseOut = db.prepare(
+      `UPDATE sms_outbound SET lease_owner = ?, lease_until = ?
+       WHERE id = ? AND status IN ('queued', 'retrying') AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)`,
+    );
     this.updateDeliveryStatus = db.prepare(
       'UPDATE sms_outbound SET status = ?, last_error = COALESCE(?, last_error), updated_at = ? WHERE twilio_sid = ?',
     );
@@ -161,6 +179,14 @@ export class SqliteSmsRepository implements SmsRepository {
 
   async pendingInbound(): Promise<InboundSms[]> {
     return this.selectPendingInbound.all().map(toInbound);
+  }
+
+  async leaseInbound(messageSid: string, owner: string, until: string, now: string): Promise<boolean> {
+    return this.leaseIn.run(owner, until, messageSid, owner, now).changes === 1;
+  }
+
+  async leaseOutbound(id: string, owner: string, until: string, now: string): Promise<boolean> {
+    return this.leaseOut.run(owner, until, id, owner, now).changes === 1;
   }
 
   async enqueueOutbound(m: Omit<OutboundSms, 'seq'>): Promise<OutboundSms> {

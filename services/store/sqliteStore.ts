@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
 import { referral as referralSchema, type Referral } from '../referrals/model';
-import { SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
+import { SMS_LEASE_MIGRATION, SMS_MIGRATION, SqliteSmsRepository } from './sqliteSms';
 import { migrateHub } from './sqlite/hubSchema';
 import { SqliteHandoffRepository, migrateHandoffs } from './sqlite/handoffRepo';
 import { SqliteRelayEventRepository, migrateRelayEvents } from './sqlite/relayEvents';
@@ -93,6 +93,7 @@ const MIGRATIONS: readonly string[] = [
   `,
   SMS_MIGRATION,
   digests.DIGESTS_MIGRATION,
+  SMS_LEASE_MIGRATION,
 ];
 
 export interface SqliteStoreOptions {

@@ -160,6 +160,14 @@ export interface SmsRepository extends RetentionSmsOperations {
   /** Received but not processed, oldest first. */
   pendingInbound(): Promise<InboundSms[]>;
   /**
+   * Takes the right to process an inbound text until `until`: true when it is still unprocessed and no other owner
+   * holds an unexpired lease on it (the same owner may renew). With several instances, the one whose webhook stored a
+   * text processes it; another takes it over only when that one died (its lease ran out).
+   */
+  leaseInbound(messageSid: string, owner: string, until: string, now: string): Promise<boolean>;
+  /** The same for sending a text: one instance sends it, however many look through the outbox. */
+  leaseOutbound(id: string, owner: string, until: string, now: string): Promise<boolean>;
+  /**
    * Stores a text to send. Idempotent by id: a text whose id is already stored is not stored again, and the stored
    * one is returned unchanged (a turn replayed after a crash queues the same reply ids).
    */

@@ -15,7 +15,7 @@ import { SmsOutbox, type SmsOutboxOptions } from '../../../services/sms/outbox';
 import { PerSenderRateLimiter } from '../../../services/sms/rateLimiter';
 import { TwilioSender } from '../../../services/sms/twilioSender';
 import type { Store } from '../../../services/store/types';
-import type { Config } from '../../config';
+import { instanceId, type Config } from '../../config';
 import type { SmsRouteConfig } from './routes';
 import { SmsChannel } from './smsChannel';
 import { TwilioStandIn } from './twilioStandIn';
@@ -87,7 +87,7 @@ export async function createSmsSetup(deps: SmsSetupDeps): Promise<SmsSetup | nul
     ...(simulator ? {} : { statusCallbackUrl }),
     ...(apiBaseUrl ? { apiBaseUrl } : {}),
   });
-  const outbox = new SmsOutbox({ repo: deps.store.sms, sender, clock: deps.clock, logger: deps.logger }, deps.outboxHooks ?? {});
+  const outbox = new SmsOutbox({ repo: deps.store.sms, sender, clock: deps.clock, logger: deps.logger }, { ...deps.outboxHooks, owner: instanceId(config) });
   const channel = new SmsChannel({
     bot: deps.bot,
     store: deps.store,
@@ -101,6 +101,7 @@ export async function createSmsSetup(deps: SmsSetupDeps): Promise<SmsSetup | nul
     hashSecret: deps.hashSecret,
     botId: config.TWILIO_MESSAGING_SERVICE_SID ?? from ?? 'sms',
     onTurnError: deps.onTurnError,
+    owner: instanceId(config),
   });
 
   return {
@@ -111,6 +112,7 @@ export async function createSmsSetup(deps: SmsSetupDeps): Promise<SmsSetup | nul
     onListening(port: number) {
       outbox.start();
       void channel.resumePending().then((n) => n && deps.logger.info({ count: n }, 'replaying sms received before a restart'));
+      channel.startResuming();
       if (!simulator) return;
       routes.webhookUrl = `http://localhost:${port}/api/sms`;
       routes.statusCallbackUrl = `${routes.webhookUrl}/status`;
@@ -119,6 +121,7 @@ export async function createSmsSetup(deps: SmsSetupDeps): Promise<SmsSetup | nul
       fs.writeFileSync(file, JSON.stringify(description, null, 2), { mode: 0o600 });
     },
     async close() {
+      channel.stopResuming();
       outbox.stop();
       await channel.idle();
       await simulator?.stop();

@@ -36,6 +36,10 @@ export interface SmsChannelDeps {
   /** Our number or messaging service sid: the bot's identity on this channel. */
   botId: string;
   onTurnError: (context: TurnContext, error: Error) => Promise<void>;
+  /** This instance, in the leases it takes on texts it processes (as SmsOutboxOptions.owner); 'single' by default. */
+  owner?: string;
+  /** How long a lease on an inbound text lasts: a dead instance's texts are taken over after this (ms). */
+  leaseMs?: number;
 }
 
 export interface InboundWebhook {
@@ -48,9 +52,16 @@ export interface InboundWebhook {
 export class SmsChannel {
   readonly adapter = new SmsAdapter();
   private readonly queues = new Map<string, Promise<void>>();
+  /** MessageSids queued or being processed here, so a resume pass does not queue one twice. */
+  private readonly scheduled = new Set<string>();
+  private resumeTimer: NodeJS.Timeout | null = null;
+  private readonly owner: string;
+  private readonly leaseMs: number;
 
   constructor(private readonly deps: SmsChannelDeps) {
     this.adapter.onTurnError = deps.onTurnError;
+    this.owner = deps.owner ?? 'single';
+    this.leaseMs = deps.leaseMs ?? 60_000;
   }
 
   conversationIdFor(e164: string): string {
@@ -69,15 +80,46 @@ export class SmsChannel {
       processedAt: null,
     };
     if (!(await this.deps.store.sms.recordInbound(inbound))) return false;
-    this.schedule(inbound);
+    // Ours to process: no other instance's resume pass takes it while this one is alive.
+    if (await this.lease(inbound.messageSid)) this.schedule(inbound);
     return true;
   }
 
-  /** After a restart: texts that were received but not processed are processed now, in order. */
+  /**
+   * Texts received but not processed (after a restart, or left by an instance that died) are processed now, in
+   * order: those no other live instance holds. How many were queued.
+   */
   async resumePending(): Promise<number> {
     const pending = await this.deps.store.sms.pendingInbound();
-    for (const inbound of pending) this.schedule(inbound);
-    return pending.length;
+    let queued = 0;
+    for (const inbound of pending) {
+      if (this.scheduled.has(inbound.messageSid)) continue;
+      if (!(await this.lease(inbound.messageSid))) continue;
+      this.schedule(inbound);
+      queued += 1;
+    }
+    return queued;
+  }
+
+  /** Looks for texts a dead instance left, every `intervalMs`. */
+  startResuming(intervalMs = 30_000): void {
+    this.stopResuming();
+    this.resumeTimer = setInterval(() => {
+      this.resumePending()
+        .then((n) => n && this.deps.logger.info({ count: n }, 'processing sms another instance left'))
+        .catch((err: unknown) => this.deps.logger.error({ errType: (err as Error).name }, 'sms resume pass failed'));
+    }, intervalMs);
+    this.resumeTimer.unref();
+  }
+
+  stopResuming(): void {
+    if (this.resumeTimer) clearInterval(this.resumeTimer);
+    this.resumeTimer = null;
+  }
+
+  private lease(messageSid: string): Promise<boolean> {
+    const now = this.deps.clock.now();
+    return this.deps.store.sms.leaseInbound(messageSid, this.owner, new Date(now.getTime() + this.leaseMs).toISOString(), now.toISOString());
   }
 
   /** Resolves when every queued inbound text has been processed and every due reply attempted. */
@@ -99,11 +141,13 @@ export class SmsChannel {
   }
 
   private schedule(inbound: InboundSms): void {
+    this.scheduled.add(inbound.messageSid);
     const previous = this.queues.get(inbound.conversationId) ?? Promise.resolve();
     const next = previous
       .then(() => this.process(inbound))
       .catch((err: unknown) => this.deps.logger.error({ errType: (err as Error).name, conversationId: inbound.conversationId }, 'sms turn failed'))
       .finally(() => {
+        this.scheduled.delete(inbound.messageSid);
         if (this.queues.get(inbound.conversationId) === next) this.queues.delete(inbound.conversationId);
       });
     this.queues.set(inbound.conversationId, next);

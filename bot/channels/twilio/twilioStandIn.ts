@@ -30,6 +30,8 @@ export class TwilioStandIn {
   onMessage: ((message: CapturedMessage) => void) | null = null;
   /** Requests answered, including failures (for retry tests). */
   attempts = 0;
+  /** Waits this long before answering a send (tests that need a send to be in flight). */
+  delayMs = 0;
   private readonly failures: StandInFailure[] = [];
   private server: http.Server | null = null;
   private waiters: (() => void)[] = [];
@@ -102,6 +104,7 @@ export class TwilioStandIn {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     this.attempts += 1;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const failure = this.failures.shift();
     if (failure) return this.json(res, failure.status, { code: failure.code, message: failure.message, status: failure.status });
 
