@@ -496,7 +496,7 @@ export function referralPage(o: ReferralPageOptions): SafeHtml {
 
   <h2 class="govuk-heading-m">History</h2>
   <table class="govuk-table">
-    <caption class="govuk-table__caption govuk-visually-hidden">Status changes</caption>
+    <caption class="govuk-table__caption govuk-visually-hidden">Status and ward changes</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">When</th><th scope="col" class="govuk-table__header">Who</th><th scope="col" class="govuk-table__header">Change</th><th scope="col" class="govuk-table__header">Why</th></tr></thead>
     <tbody class="govuk-table__body">
       ${r.history.map((h) => html`<tr class="govuk-table__row"><td class="govuk-table__cell">${when(h.at)}</td><td class="govuk-table__cell">${who(h.actor)}</td><td class="govuk-table__cell">${h.ward ? `Ward ${wardName(h.ward.from)} to ${wardName(h.ward.to)}` : `${h.from ? `${STATUS_LABELS[h.from]} to ` : ''}${STATUS_LABELS[h.to]}`}</td><td class="govuk-table__cell">${h.why}</td></tr>`)}
