@@ -71,11 +71,18 @@ export const configSchema = z
     // ---- staff console (issue 5) ----
     /** Signs the console's pre-sign-in CSRF tokens and OpenID Connect state. Random per process when unset. */
     SESSION_SECRET: optionalString.pipe(z.string().min(32, { message: 'must be at least 32 characters' }).optional()),
-    /** true: take the client address for audit and rate limits from X-Forwarded-For (behind a trusted proxy only). */
+    /**
+     * How many proxies we trust in front of the server (0: none). With N, the client address for audit, sign-in
+     * throttling and rate limits is the Nth X-Forwarded-For entry from the right, the one our own outermost proxy
+     * appended; entries further left were sent by the client and are never believed. `true` means 1 and `false` 0,
+     * as before this became a count.
+     */
     HUB_TRUST_PROXY: z
-      .enum(['true', 'false', ''])
-      .default('false')
-      .transform((v) => v === 'true'),
+      .string()
+      .trim()
+      .default('0')
+      .refine((v) => /^(true|false|\d{1,2}|)$/.test(v), { message: 'must be the number of trusted proxy hops (0, 1, 2, ...), or true (1) or false (0)' })
+      .transform((v) => (v === 'true' ? 1 : v === 'false' || v === '' ? 0 : Number(v))),
     OIDC_ISSUER_URL: optionalUrl,
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,

@@ -38,6 +38,8 @@ export interface LanguageState extends JourneyState {
   need?: CostOfLivingNeed;
   name?: string;
   phone?: string;
+  /** Set when the privacy notice was given in English because the translation cannot say the retention period. */
+  noticeWording?: 'interpreter-en';
 }
 
 /** What the dialog ends with: a reference, or a request to carry on in English. */
@@ -141,7 +143,10 @@ export class LanguageDialog extends JourneyDialog {
   private async consentStep(step: WaterfallStepContext<LanguageState>): Promise<DialogTurnResult> {
     step.options.phone = step.result as string;
     const w = this.words(step.options);
-    await step.context.sendActivity(this.say(w, fill(w.privacyNotice, { ...wording.profilePlaceholders(this.deps.profile), retention: wording.retention.afterClosed(this.deps.profile.retention) })));
+    const notice = wording.privacyNoticeFor(w, this.deps.profile);
+    // Which notice the resident is agreeing to: a translation, or the English one when it cannot say the period.
+    step.options.noticeWording = notice.wording === w ? undefined : 'interpreter-en';
+    await step.context.sendActivity(this.say(notice.wording, notice.text));
     return step.prompt(PromptIds.languageChoice, {
       prompt: this.say(w, w.consentPrompt),
       retryPrompt: this.say(w, w.consentRetry),
@@ -169,7 +174,7 @@ export class LanguageDialog extends JourneyDialog {
       {
         preferredLanguage: state.language,
         // Which notice the resident agreed to: the English one, or a translation (reviewed or not).
-        consentWordingVersion: `${wording.PRIVACY_WORDING_VERSION}+${w === wording.interpreter ? 'interpreter-en' : `${w.locale}${w.reviewed ? '' : '-unreviewed'}`}`,
+        consentWordingVersion: `${wording.PRIVACY_WORDING_VERSION}+${w === wording.interpreter || state.noticeWording === 'interpreter-en' ? 'interpreter-en' : `${w.locale}${w.reviewed ? '' : '-unreviewed'}`}`,
       },
     );
     await step.context.sendActivity(this.say(w, fill(w.done, { reference: referral.reference })));

@@ -7,7 +7,8 @@
  * `reviewed: false`. A council's profile decides whether unreviewed translations are used
  * (profile.json `languages.useUnreviewedTranslations`); when they are not, the resident gets the plain-English
  * version in dialogs/wording.ts (`interpreter`). When a translator has checked one, set `reviewed: true` with their
- * name and the date, and keep the placeholders ({hubName}, {hubPhone}, {councilName}, {reference}) as they are.
+ * name and the date, and keep the placeholders ({hubName}, {hubPhone}, {councilName}, {keepFor}, {reference}) as they are. {keepFor} is
+ * the council's retention period, said with the language's `retentionPeriod` forms.
  *
  * Nothing here speaks about self-harm, medication or debt advice: crisis wording stays in English, fixed and
  * approved, in wording.ts. The safeguarding phrase book is English, so every intro ends with the one thing anyone
@@ -31,8 +32,19 @@ export interface LanguageWording {
   nameRetry: string;
   phonePrompt: string;
   phoneRetry: string;
-  /** {councilName} */
+  /**
+   * {councilName}, and {keepFor} (or {keepForShort}, the same here): how long the details are kept after the request
+   * is closed, said with `retentionPeriod` from the council profile's `retention.closedReferralMonths`.
+   */
   privacyNotice: string;
+  /**
+   * How to say a retention period in this language, for {keepFor}: `exact` phrases by number of months first; then,
+   * for whole years, `years`, else `months`, each chosen by the language's plural category (Intl.PluralRules) with
+   * {n} for the number. A period none of these covers cannot be said in this language, and the resident gets the
+   * privacy notice in English rather than a wrong one. The English `interpreter` wording has none: its notice takes
+   * the whole retention sentence as {retention}.
+   */
+  retentionPeriod?: RetentionPeriodWording;
   consentPrompt: string;
   yes: string;
   no: string;
@@ -45,6 +57,26 @@ export interface LanguageWording {
   declined: string;
   /** {reference} */
   done: string;
+}
+
+export interface RetentionPeriodWording {
+  exact?: Readonly<Record<number, string>>;
+  years?: Readonly<Partial<Record<Intl.LDMLPluralRule, string>>>;
+  months?: Readonly<Partial<Record<Intl.LDMLPluralRule, string>>>;
+}
+
+/** `months` said in the language of `w`, or null when its wording cannot say it (then give the English notice). */
+export function retentionPeriodIn(w: LanguageWording, months: number): string | null {
+  const forms = w.retentionPeriod;
+  if (!forms || !Number.isInteger(months) || months < 1) return null;
+  const exact = forms.exact?.[months];
+  if (exact) return exact;
+  const plural = new Intl.PluralRules(w.locale);
+  const form = (table: RetentionPeriodWording['years'], n: number): string | null => {
+    const template = table?.[plural.select(n)];
+    return template ? template.replace('{n}', String(n)) : null;
+  };
+  return (months % 12 === 0 ? form(forms.years, months / 12) : null) ?? form(forms.months, months);
 }
 
 export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
@@ -60,7 +92,12 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     nameRetry: 'Proszę wpisać imię i nazwisko literami.',
     phonePrompt: 'Pod jaki numer telefonu mamy zadzwonić?',
     phoneRetry: 'To nie wygląda na brytyjski numer telefonu. Proszę wpisać go na przykład tak: 07700 900123.',
-    privacyNotice: '{councilName} użyje tych danych tylko po to, żeby zorganizować pomoc. Zobaczą je pracownicy centrum. Usuwamy je dwa lata po zakończeniu sprawy.',
+    privacyNotice: '{councilName} użyje tych danych tylko po to, żeby zorganizować pomoc. Zobaczą je pracownicy centrum. Usuwamy je {keepFor} po zakończeniu sprawy.',
+    retentionPeriod: {
+      exact: { 24: 'dwa lata' },
+      years: { one: '{n} rok', few: '{n} lata', many: '{n} lat' },
+      months: { one: '{n} miesiąc', few: '{n} miesiące', many: '{n} miesięcy' },
+    },
     consentPrompt: 'Czy zgadza się Pan/Pani, żebyśmy zachowali te dane i zadzwonili?',
     yes: 'Tak',
     no: 'Nie',
@@ -83,7 +120,12 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     nameRetry: 'Prosím, napíšte svoje meno písmenami.',
     phonePrompt: 'Na aké telefónne číslo vám máme zavolať?',
     phoneRetry: 'Toto nevyzerá ako britské telefónne číslo. Napíšte ho napríklad takto: 07700 900123.',
-    privacyNotice: '{councilName} použije tieto údaje iba na to, aby vám zariadil pomoc. Uvidia ich pracovníci centra. Vymažeme ich dva roky po uzavretí vašej žiadosti.',
+    privacyNotice: '{councilName} použije tieto údaje iba na to, aby vám zariadil pomoc. Uvidia ich pracovníci centra. Vymažeme ich {keepFor} po uzavretí vašej žiadosti.',
+    retentionPeriod: {
+      exact: { 24: 'dva roky' },
+      years: { one: '{n} rok', few: '{n} roky', other: '{n} rokov' },
+      months: { one: '{n} mesiac', few: '{n} mesiace', other: '{n} mesiacov' },
+    },
     consentPrompt: 'Súhlasíte, aby sme si tieto údaje uložili a zavolali vám?',
     yes: 'Áno',
     no: 'Nie',
@@ -106,7 +148,12 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     nameRetry: 'Vă rugăm să scrieți numele cu litere.',
     phonePrompt: 'La ce număr de telefon să vă sunăm?',
     phoneRetry: 'Acesta nu pare un număr de telefon din Marea Britanie. Vă rugăm să-l scrieți așa: 07700 900123.',
-    privacyNotice: '{councilName} va folosi aceste date doar pentru a vă organiza ajutorul. Le vor vedea angajații centrului. Le ștergem la doi ani după închiderea cererii.',
+    privacyNotice: '{councilName} va folosi aceste date doar pentru a vă organiza ajutorul. Le vor vedea angajații centrului. Le ștergem la {keepFor} după închiderea cererii.',
+    retentionPeriod: {
+      exact: { 24: 'doi ani' },
+      years: { one: '{n} an', few: '{n} ani', other: '{n} de ani' },
+      months: { one: '{n} lună', few: '{n} luni', other: '{n} de luni' },
+    },
     consentPrompt: 'Sunteți de acord să păstrăm aceste date și să vă sunăm?',
     yes: 'Da',
     no: 'Nu',
@@ -129,7 +176,12 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     nameRetry: 'من فضلك اكتب اسمك بالحروف.',
     phonePrompt: 'على أي رقم هاتف نتصل بك؟',
     phoneRetry: 'لا يبدو هذا رقم هاتف في المملكة المتحدة. من فضلك اكتبه هكذا: 07700 900123',
-    privacyNotice: 'سيستخدم {councilName} هذه البيانات فقط لترتيب المساعدة التي طلبتها. سيراها موظفو المركز. نحذفها بعد سنتين من إغلاق طلبك.',
+    privacyNotice: 'سيستخدم {councilName} هذه البيانات فقط لترتيب المساعدة التي طلبتها. سيراها موظفو المركز. نحذفها بعد {keepFor} من إغلاق طلبك.',
+    retentionPeriod: {
+      exact: { 24: 'سنتين' },
+      years: { one: 'سنة واحدة', two: 'سنتين', few: '{n} سنوات', many: '{n} سنة', other: '{n} سنة' },
+      months: { one: 'شهر واحد', two: 'شهرين', few: '{n} أشهر', many: '{n} شهرًا', other: '{n} شهر' },
+    },
     consentPrompt: 'هل توافق على أن نحتفظ بهذه البيانات ونتصل بك؟',
     yes: 'نعم',
     no: 'لا',
@@ -152,7 +204,12 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     nameRetry: 'براہ کرم اپنا نام حروف میں لکھیں۔',
     phonePrompt: 'ہم آپ کو کس نمبر پر فون کریں؟',
     phoneRetry: 'یہ برطانیہ کا فون نمبر نہیں لگتا۔ براہ کرم اس طرح لکھیں: 07700 900123',
-    privacyNotice: '{councilName} یہ معلومات صرف آپ کی مدد کا انتظام کرنے کے لیے استعمال کرے گی۔ انہیں مرکز کا عملہ دیکھے گا۔ آپ کی درخواست بند ہونے کے دو سال بعد ہم انہیں مٹا دیتے ہیں۔',
+    privacyNotice: '{councilName} یہ معلومات صرف آپ کی مدد کا انتظام کرنے کے لیے استعمال کرے گی۔ انہیں مرکز کا عملہ دیکھے گا۔ آپ کی درخواست بند ہونے کے {keepFor} بعد ہم انہیں مٹا دیتے ہیں۔',
+    retentionPeriod: {
+      exact: { 24: 'دو سال' },
+      years: { one: '{n} سال', other: '{n} سال' },
+      months: { one: '{n} مہینے', other: '{n} مہینے' },
+    },
     consentPrompt: 'کیا آپ اس بات سے متفق ہیں کہ ہم یہ معلومات رکھیں اور آپ کو فون کریں؟',
     yes: 'جی ہاں',
     no: 'نہیں',
@@ -175,7 +232,12 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     nameRetry: 'ਕਿਰਪਾ ਕਰਕੇ ਆਪਣਾ ਨਾਮ ਅੱਖਰਾਂ ਵਿੱਚ ਲਿਖੋ।',
     phonePrompt: 'ਅਸੀਂ ਤੁਹਾਨੂੰ ਕਿਸ ਨੰਬਰ ਤੇ ਫ਼ੋਨ ਕਰੀਏ?',
     phoneRetry: 'ਇਹ ਯੂ.ਕੇ. ਦਾ ਫ਼ੋਨ ਨੰਬਰ ਨਹੀਂ ਲੱਗਦਾ। ਕਿਰਪਾ ਕਰਕੇ ਇਸ ਤਰ੍ਹਾਂ ਲਿਖੋ: 07700 900123',
-    privacyNotice: '{councilName} ਇਹ ਜਾਣਕਾਰੀ ਸਿਰਫ਼ ਤੁਹਾਡੀ ਮਦਦ ਦਾ ਪ੍ਰਬੰਧ ਕਰਨ ਲਈ ਵਰਤੇਗੀ। ਇਸਨੂੰ ਕੇਂਦਰ ਦਾ ਸਟਾਫ਼ ਦੇਖੇਗਾ। ਤੁਹਾਡੀ ਬੇਨਤੀ ਬੰਦ ਹੋਣ ਤੋਂ ਦੋ ਸਾਲ ਬਾਅਦ ਅਸੀਂ ਇਸਨੂੰ ਮਿਟਾ ਦਿੰਦੇ ਹਾਂ।',
+    privacyNotice: '{councilName} ਇਹ ਜਾਣਕਾਰੀ ਸਿਰਫ਼ ਤੁਹਾਡੀ ਮਦਦ ਦਾ ਪ੍ਰਬੰਧ ਕਰਨ ਲਈ ਵਰਤੇਗੀ। ਇਸਨੂੰ ਕੇਂਦਰ ਦਾ ਸਟਾਫ਼ ਦੇਖੇਗਾ। ਤੁਹਾਡੀ ਬੇਨਤੀ ਬੰਦ ਹੋਣ ਤੋਂ {keepFor} ਬਾਅਦ ਅਸੀਂ ਇਸਨੂੰ ਮਿਟਾ ਦਿੰਦੇ ਹਾਂ।',
+    retentionPeriod: {
+      exact: { 24: 'ਦੋ ਸਾਲ' },
+      years: { one: '{n} ਸਾਲ', other: '{n} ਸਾਲ' },
+      months: { one: '{n} ਮਹੀਨੇ', other: '{n} ਮਹੀਨੇ' },
+    },
     consentPrompt: 'ਕੀ ਤੁਸੀਂ ਸਹਿਮਤ ਹੋ ਕਿ ਅਸੀਂ ਇਹ ਜਾਣਕਾਰੀ ਰੱਖੀਏ ਅਤੇ ਤੁਹਾਨੂੰ ਫ਼ੋਨ ਕਰੀਏ?',
     yes: 'ਹਾਂ',
     no: 'ਨਹੀਂ',
@@ -198,7 +260,13 @@ export const translations: Readonly<Record<ReplyLanguage, LanguageWording>> = {
     nameRetry: 'Teipiwch eich enw gyda llythrennau, os gwelwch yn dda.',
     phonePrompt: 'Ar ba rif ffôn ddylen ni eich ffonio?',
     phoneRetry: "Nid yw hwnnw'n edrych fel rhif ffôn yn y DU. Teipiwch ef fel hyn: 07700 900123.",
-    privacyNotice: "Bydd {councilName} yn defnyddio'r manylion hyn dim ond i drefnu'r help. Bydd staff yr hyb yn eu gweld. Rydyn ni'n eu dileu ddwy flynedd ar ôl cau eich cais.",
+    privacyNotice: "Bydd {councilName} yn defnyddio'r manylion hyn dim ond i drefnu'r help. Bydd staff yr hyb yn eu gweld. Rydyn ni'n eu dileu {keepFor} ar ôl cau eich cais.",
+    // Welsh years mutate after a number (dwy flynedd, tair blynedd, pum mlynedd): only two years is written out; other
+    // periods are said in months, which do not (18 mis, 36 mis).
+    retentionPeriod: {
+      exact: { 24: 'ddwy flynedd' },
+      months: { zero: '{n} mis', one: '{n} mis', two: '{n} mis', few: '{n} mis', many: '{n} mis', other: '{n} mis' },
+    },
     consentPrompt: "Ydych chi'n cytuno i ni gadw'r manylion hyn a'ch ffonio?",
     yes: 'Ydw',
     no: 'Nac ydw',

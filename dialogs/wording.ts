@@ -10,7 +10,7 @@ import type { CouncilProfile, DirectoryService, HubContact, RetentionSettings } 
 import { describeMonths, fillTemplate, type CouncilWordingId } from '../services/council/wording';
 import type { Signpost } from '../services/directory/liveDirectory';
 import { DAY_NAMES, londonDay, type Opening } from '../services/directory/openingTimes';
-import type { LanguageWording } from './translations';
+import { fill, retentionPeriodIn, type LanguageWording } from './translations';
 import type {
   AsbType,
   BefriendingInterest,
@@ -91,6 +91,24 @@ export const interpreter: LanguageWording = {
   declined: 'That is fine. Nothing has been sent to the hub. You can call us at any time on {hubPhone}.',
   done: 'Thank you. Your reference is {reference}. A hub worker will call you back with an interpreter.',
 };
+
+/**
+ * The privacy notice for a resident answering in the language of `w`, with the council's name and retention period,
+ * and the wording it is in: the translation when it can say the period, otherwise the English `interpreter` notice
+ * (never a translation that gives the wrong period).
+ */
+export function privacyNoticeFor(
+  w: LanguageWording,
+  profile: Pick<CouncilProfile, 'name' | 'shortName' | 'hub' | 'examples' | 'retention'>,
+): { text: string; wording: LanguageWording } {
+  const placeholders = profilePlaceholders(profile);
+  if (w !== interpreter) {
+    const period = retentionPeriodIn(w, profile.retention.closedReferralMonths);
+    const text = period === null ? null : fill(w.privacyNotice, { ...placeholders, keepFor: period, keepForShort: period });
+    if (text !== null && !/\{[A-Za-z]+\}/.test(text)) return { text, wording: w };
+  }
+  return { text: fill(interpreter.privacyNotice, { ...placeholders, retention: retention.afterClosed(profile.retention) }), wording: interpreter };
+}
 
 /**
  * The wording a council may replace in its profile.json `wording` (ids and placeholders: services/council/wording.ts),

@@ -98,6 +98,7 @@ function concatConditions(name: string): Map<string, string> {
 const SAMPLE_VALUES: Record<string, string> = {
   COUNCIL: 'rotherham',
   LOG_LEVEL: 'info',
+  HUB_TRUST_PROXY: '1', // string(trustedProxyHops), default 1
   PUBLIC_URL: 'https://rmbc-hub-app.purplesea-1234.uksouth.azurecontainerapps.io',
   MONGODB_DB: 'community-hub',
   MICROSOFT_APP_ID: '6f1d2c3b-0000-4000-8000-000000000001',

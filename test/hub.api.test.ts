@@ -8,6 +8,8 @@ import type { Handoff } from '../services/handoff/model';
 import type { Referral } from '../services/referrals/model';
 import type { StaffRole, StaffUser } from '../services/store/types';
 import { TEST_PASSWORD, clientWithSession, createStaff, createStaffFast, HubClient } from './support/hubClient';
+import { periodFromDays } from '../services/digests/period';
+import { UNKNOWN_WARD } from '../services/digests/service';
 import { makeReferral, numbered } from './support/referralFactory';
 import { startTestApp, type TestApp } from './support/testApp';
 
@@ -41,6 +43,7 @@ interface MatrixRow {
 }
 
 const BOSTON_CASTLE: Referral['ward'] = { code: 'E05012996', name: 'Boston Castle', source: 'postcode-table' };
+const UNKNOWN: Referral['ward'] = { code: null, name: null, source: 'unknown' };
 /** In the week before TEST_NOW (Monday 16 November 2026): the last week a councillor may see. */
 const LAST_WEEK = '2026-11-10T10:00:00.000Z';
 
@@ -91,6 +94,14 @@ const MATRIX: MatrixRow[] = [
   {
     method: 'POST', route: '/api/hub/referrals/{id}/assign', allowed: ['hub-lead'], ok: 200,
     prepare: async ({ t, n, users }) => ({ path: `/api/hub/referrals/${(await freshReferral(t, n)).id}/assign`, body: { staffId: users['hub-worker'].id, version: 0 } }),
+  },
+  {
+    // Leads may set any referral's ward; a worker only on one they hold (which `mine` makes it).
+    method: 'POST', route: '/api/hub/referrals/{id}/ward', allowed: WORKERS, ok: 200,
+    prepare: async ({ t, n, user }) => ({
+      path: `/api/hub/referrals/${(await freshReferral(t, n, { ...mine(user), ward: UNKNOWN })).id}/ward`,
+      body: { ward: BOSTON_CASTLE.code, version: 1, why: 'Resident gave their address on the phone.' },
+    }),
   },
   {
     // Permitted, and then refused as it must be until the SMS channel is connected.
@@ -330,6 +341,8 @@ describe('hub API', () => {
       ['a page size over 100', 'GET', () => '/api/hub/referrals?pageSize=1000', undefined, 'pageSize'],
       ['an unknown status filter', 'GET', () => '/api/hub/referrals?status=lost', undefined, 'status'],
       ['a ward that is not a GSS code', 'GET', () => '/api/hub/referrals?ward=Rotherham', undefined, 'ward'],
+      ['a ward change to something that is not a GSS code', 'POST', (id) => `/api/hub/referrals/${id}/ward`, { ward: 'Boston Castle', version: 1, why: 'moved' }, 'ward'],
+      ['a ward change with no reason', 'POST', (id) => `/api/hub/referrals/${id}/ward`, { ward: 'E05012996', version: 1, why: '  ' }, 'why'],
     ];
     for (const [what, method, path, body, field] of invalid) {
       it(`when a lead sends ${what}, then 400 names the field and nothing changes`, async () => {
@@ -553,6 +566,90 @@ describe('hub API', () => {
       assert.equal(toWorker.status, 200);
       assert.equal(toWorker.body.referral.status, 'claimed');
       assert.equal(toWorker.body.referral.assignee, users['hub-worker'].id);
+    });
+
+    describe("setting a referral's ward", () => {
+      const why = 'Postcode not in the table; resident confirmed their street.';
+
+      it("when the holder sets an unknown referral's ward, then it is saved as set by staff, in its history with the reason, and audited with the codes", async () => {
+        const referral = await freshReferral(t, 1, { ...mine(users['hub-worker']), ward: UNKNOWN });
+        const worker = await signedIn('hub-worker');
+
+        const res = await worker.post<{ referral: Referral }>(`/api/hub/referrals/${referral.id}/ward`, { ward: 'E05012996', version: 1, why });
+
+        assert.equal(res.status, 200);
+        assert.deepEqual(res.body.referral.ward, { code: 'E05012996', name: 'Boston Castle', source: 'staff' });
+        const stored = await t.app.store.referrals.get(referral.id);
+        assert.deepEqual(stored?.ward, res.body.referral.ward);
+        assert.equal(stored?.version, 2);
+        assert.equal(stored?.status, 'claimed', 'the status does not move');
+        assert.deepEqual(stored?.history.at(-1), {
+          at: t.clock.now().toISOString(), actor: users['hub-worker'].id, from: 'claimed', to: 'claimed', why, ward: { from: null, to: 'E05012996' },
+        });
+        const [entry] = await t.app.store.audit.list({ subject: referral.id, action: 'hub.referral.ward-changed' });
+        assert.equal(entry?.actor, users['hub-worker'].id);
+        assert.equal(entry?.at, t.clock.now().toISOString());
+        assert.equal(entry?.detail['from'], null);
+        assert.equal(entry?.detail['to'], 'E05012996');
+        assert.equal(entry?.detail['role'], 'hub-worker');
+        assert.equal(typeof entry?.detail['ip'], 'string');
+        assert.doesNotMatch(JSON.stringify(entry), /confirmed their street/, 'the free-text reason stays with the referral');
+      });
+
+      it("when a ward code is not one of the council's wards, then 400 and the ward is unchanged", async () => {
+        const referral = await freshReferral(t, 1, { ...mine(users['hub-worker']), ward: BOSTON_CASTLE });
+        const lead = await signedIn('hub-lead');
+
+        // Well formed, but Middlesbrough's Acklam (and then a code no council has).
+        for (const ward of ['E05009853', 'E05099999']) {
+          const res = await lead.post<ErrorBody>(`/api/hub/referrals/${referral.id}/ward`, { ward, version: 1, why });
+          assert.equal(res.status, 400);
+          assert.equal(res.body.error.code, 'invalid-input');
+          assert.match(res.body.error.message, new RegExp(`no ward ${ward}`));
+        }
+        assert.deepEqual(await t.app.store.referrals.get(referral.id), referral);
+        assert.equal((await t.app.store.audit.list({ subject: referral.id, action: 'hub.referral.ward-changed' })).length, 0);
+      });
+
+      it('when a worker does not hold the referral, then 403; a lead may correct it, and a stale version is 409', async () => {
+        const other = await createStaffFast(t.app, 'hub-worker', 2);
+        const theirs = await freshReferral(t, 1, { ...mine(other), ward: UNKNOWN });
+        const unclaimed = await freshReferral(t, 2, { ward: UNKNOWN });
+        const worker = await signedIn('hub-worker');
+        const lead = await signedIn('hub-lead');
+
+        assert.equal((await worker.post(`/api/hub/referrals/${theirs.id}/ward`, { ward: 'E05012996', version: 1, why })).status, 403);
+        assert.equal((await worker.post(`/api/hub/referrals/${unclaimed.id}/ward`, { ward: 'E05012996', version: 0, why })).status, 403);
+        assert.deepEqual((await t.app.store.referrals.get(theirs.id))?.ward, UNKNOWN);
+
+        const corrected = await lead.post<{ referral: Referral }>(`/api/hub/referrals/${theirs.id}/ward`, { ward: 'E05013006', version: 1, why });
+        assert.equal(corrected.status, 200);
+        assert.equal(corrected.body.referral.ward.name, 'Maltby East');
+        const stale = await lead.post(`/api/hub/referrals/${theirs.id}/ward`, { ward: 'E05012996', version: 1, why });
+        assert.equal(stale.status, 409);
+        assert.equal((await t.app.store.referrals.get(theirs.id))?.ward.code, 'E05013006');
+      });
+
+      it('when a referral with no ward is given one, then the queue filter and the ward digest count it in that ward', async () => {
+        // Five befriending referrals already in Boston Castle this week, and one the bot could not place.
+        for (let i = 1; i <= 5; i += 1) await freshReferral(t, i, { ward: BOSTON_CASTLE });
+        const unplaced = await freshReferral(t, 6, { ...mine(users['hub-lead']), ward: UNKNOWN });
+        const lead = await signedIn('hub-lead');
+        const week = periodFromDays('2026-11-16', '2026-11-22');
+        const inWard = async () => (await lead.get<{ total: number }>('/api/hub/referrals?ward=E05012996')).body.total;
+        const digestTotal = async () => (await t.app.digests.service.build('E05012996', week)).raised.total.current;
+        const unknownTotal = async () => (await t.app.digests.service.build(UNKNOWN_WARD, week)).raised.total.current;
+
+        assert.equal(await inWard(), 5);
+        assert.deepEqual(await digestTotal(), { kind: 'count', value: 5 });
+        assert.deepEqual(await unknownTotal(), { kind: 'fewer-than-5' });
+
+        assert.equal((await lead.post(`/api/hub/referrals/${unplaced.id}/ward`, { ward: 'E05012996', version: 1, why })).status, 200);
+
+        assert.equal(await inWard(), 6);
+        assert.deepEqual(await digestTotal(), { kind: 'count', value: 6 });
+        assert.deepEqual(await unknownTotal(), { kind: 'count', value: 0 });
+      });
     });
 
     it('when texting a resident who did not agree to texts, then 409; with consent, 503 until SMS is connected', async () => {

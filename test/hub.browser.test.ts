@@ -103,6 +103,30 @@ describe('the staff console in a browser', function () {
     assert.equal((await t.app.store.referrals.get('referral-2'))?.status, 'claimed');
   });
 
+  it('when the holder chooses a ward from the list and gives a reason, then the referral is in that ward; the form and its error pass axe', async () => {
+    await signIn();
+    await page.getByRole('button', { name: 'Pick up next referral' }).click();
+    await page.getByRole('heading', { name: /Referral HUB-000002/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Change ward' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.match((await page.locator('.govuk-error-summary').textContent()) ?? '', /Choose a ward/);
+    assert.deepEqual(await axeViolations(page), []);
+
+    await page.getByLabel('Ward', { exact: true }).selectOption({ label: 'Maltby East' });
+    await page.getByLabel('Reason', { exact: true }).fill('Resident confirmed their address on the phone.');
+    await page.getByRole('button', { name: 'Change ward' }).click();
+    await page.getByText('Ward updated.').waitFor();
+
+    const stored = await t.app.store.referrals.get('referral-2');
+    assert.deepEqual(stored?.ward, { code: 'E05013006', name: 'Maltby East', source: 'staff' });
+    assert.match((await page.locator('main').textContent()) ?? '', /Maltby East \(set by staff\)/);
+    assert.match((await page.locator('main table').last().textContent()) ?? '', /Resident confirmed their address on the phone\./);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, 'referral-ward.png'), fullPage: true });
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
   it('when a resident submits a referral while the queue is open, then it appears without a reload', async () => {
     await signIn();
     await page.locator('body').click({ position: { x: 1, y: 1 } });

@@ -20,7 +20,7 @@ describe('staff console configuration', () => {
   it('when nothing is set, then the console runs with local accounts, no proxy trust and no OpenID Connect', () => {
     const config = loadConfig({});
     assert.equal(config.SESSION_SECRET, undefined);
-    assert.equal(config.HUB_TRUST_PROXY, false);
+    assert.equal(config.HUB_TRUST_PROXY, 0);
     assert.equal(config.OIDC_ISSUER_URL, undefined);
   });
 
@@ -43,8 +43,8 @@ describe('staff console configuration', () => {
     assert.equal(loadConfig({ ...env, PUBLIC_URL: 'https://hub.example.org' }).OIDC_CLIENT_ID, 'id');
   });
 
-  it('when HUB_TRUST_PROXY is true, then it is on; anything but true or false is refused', () => {
-    assert.equal(loadConfig({ HUB_TRUST_PROXY: 'true' }).HUB_TRUST_PROXY, true);
+  it('when HUB_TRUST_PROXY is true, then it trusts one proxy; anything but a count of hops, true or false is refused', () => {
+    assert.equal(loadConfig({ HUB_TRUST_PROXY: 'true' }).HUB_TRUST_PROXY, 1);
     assert.ok(problemsOf({ HUB_TRUST_PROXY: 'yes' }).some((p) => /^HUB_TRUST_PROXY/.test(p)));
   });
 });

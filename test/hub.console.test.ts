@@ -83,6 +83,45 @@ describe('the staff console pages', () => {
     assert.match(page.body, /Details may go to rotherham-asb-team \(Open311\)<\/dt><dd class="govuk-summary-list__value">No</);
   });
 
+  it('when the holder sets the ward with the form, then the page shows it as set by staff with the change in its history; a ward not in the list shows an error', async () => {
+    const unknown = { code: null, name: null, source: 'unknown' } as const;
+    await t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1), status: 'claimed', assignee: users['hub-worker'].id, version: 1, ward: unknown }));
+    const worker = await as('hub-worker');
+    const before = await worker.get<string>('/hub/referrals/referral-1');
+    assert.match(before.body, /Ward<\/dt><dd class="govuk-summary-list__value">Not known</);
+    assert.match(before.body, /<h2 class="govuk-heading-m">Set the ward<\/h2>/);
+    assert.match(before.body, /<option value="E05012996">Boston Castle<\/option>/);
+
+    const wrong = await worker.request<string>('POST', '/hub/referrals/referral-1/ward', { form: { csrf: csrfIn(before.body), version: '1', ward: 'E05009853', why: 'Resident gave their street.' }, csrf: null });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.body, /govuk-error-summary/);
+    assert.match(wrong.body, /href="#ward-code">There is no ward E05009853 in Rotherham/);
+    assert.equal((await t.app.store.referrals.get('referral-1'))?.ward.code, null);
+
+    const set = await worker.request('POST', '/hub/referrals/referral-1/ward', { form: { csrf: csrfIn(before.body), version: '1', ward: 'E05012996', why: 'Resident gave their street.' }, csrf: null });
+    assert.equal(set.status, 303);
+    assert.equal(set.headers.get('location'), '/hub/referrals/referral-1?done=ward');
+    const after = await worker.get<string>('/hub/referrals/referral-1?done=ward');
+    assert.match(after.body, /Ward updated\./);
+    assert.match(after.body, /Ward<\/dt><dd class="govuk-summary-list__value">Boston Castle \(set by staff\)</);
+    assert.match(after.body, /<td class="govuk-table__cell">Ward not known to Boston Castle<\/td><td class="govuk-table__cell">Resident gave their street\.<\/td>/);
+    assert.match(after.body, /<h2 class="govuk-heading-m">Correct the ward<\/h2>/);
+    assert.match(after.body, /<option value="E05012996" selected>Boston Castle<\/option>/);
+  });
+
+  it('when a worker opens a referral someone else holds, then there is no ward form, and posting one anyway is refused', async () => {
+    const other = await createStaffFast(t.app, 'hub-worker', 2);
+    await t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1), status: 'claimed', assignee: other.id, version: 1 }));
+    const worker = await as('hub-worker');
+    const page = await worker.get<string>('/hub/referrals/referral-1');
+    assert.equal(page.status, 200);
+    assert.doesNotMatch(page.body, /action="\/hub\/referrals\/referral-1\/ward"/);
+
+    const refused = await worker.request('POST', '/hub/referrals/referral-1/ward', { form: { csrf: csrfIn(page.body), version: '1', ward: 'E05012996', why: 'moved' }, csrf: null });
+    assert.equal(refused.status, 403);
+    assert.equal((await t.app.store.referrals.get('referral-1'))?.ward.code, 'E05012345');
+  });
+
   it('when a lead opens the team page, then it lists workload by person; a worker is refused', async () => {
     await t.app.store.referrals.insertIfAbsent(makeReferral({ ...numbered(1), status: 'claimed', assignee: users['hub-worker'].id }));
 

@@ -4,10 +4,11 @@
  * preferred language recorded on the referral. Over HTTP against the real server, locally and with Azure.
  */
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import { renderForSms } from '../bot/channels/twilio/render';
 import { translations } from '../dialogs/translations';
 import * as wording from '../dialogs/wording';
-import { LANGUAGE_INFO, REPLY_LANGUAGES } from '../services/language/languages';
+import { LANGUAGE_INFO, REPLY_LANGUAGES, type ReplyLanguage } from '../services/language/languages';
 import { AzureLanguageStandIn, STAND_IN_KEY } from './support/azureLanguageStandIn';
 import { BotClient } from './support/botClient';
 import { languageSamples } from './support/languageSamples';
@@ -21,6 +22,7 @@ function locales(client: BotClient): (string | undefined)[] {
 describe('replies in the resident\'s language', () => {
   let t: TestApp;
   afterEach(async () => {
+    sinon.restore();
     await t.stop();
   });
 
@@ -60,6 +62,67 @@ describe('replies in the resident\'s language', () => {
         assert.match(referral?.answers.kind === 'befriending' ? (referral.answers.accessNeeds ?? '') : '', /Needs an interpreter/);
       });
     }
+
+    describe('when the council keeps details for 18 months, not two years', () => {
+      /** How each translation says 18 months, and the two years it said before the period came from the profile. */
+      const EIGHTEEN_MONTHS: Record<ReplyLanguage, string> = { pl: '18 miesięcy', sk: '18 mesiacov', ro: '18 luni', ar: '18 شهرًا', ur: '18 مہینے', pa: '18 ਮਹੀਨੇ', cy: '18 mis' };
+      const TWO_YEARS: Record<ReplyLanguage, string> = { pl: 'dwa lata', sk: 'dva roky', ro: 'doi ani', ar: 'سنتين', ur: 'دو سال', pa: 'ਦੋ ਸਾਲ', cy: 'ddwy flynedd' };
+
+      /** Through the offer to the privacy notice and consent question, in the language of the sample. */
+      async function noticeIn(client: BotClient, language: ReplyLanguage): Promise<string> {
+        const w = translations[language];
+        await client.say(languageSamples[language][0]);
+        await client.say(w.options.befriending);
+        await client.say('Amira Khan');
+        return client.say('07700 900123');
+      }
+
+      beforeEach(() => {
+        // The same profile object the dialogs read; a council sets this in profile.json.
+        t.app.profile.retention.closedReferralMonths = 18;
+      });
+
+      for (const language of REPLY_LANGUAGES) {
+        const name = LANGUAGE_INFO[language].englishName;
+        it(`then the privacy notice in ${name} says 18 months`, async () => {
+          const client = new BotClient(t.url);
+          const notice = await noticeIn(client, language);
+
+          assert.ok(notice.includes(EIGHTEEN_MONTHS[language]), notice);
+          assert.ok(!notice.includes(TWO_YEARS[language]), notice);
+          assert.ok(notice.includes(t.app.profile.name), notice);
+          assert.ok(locales(client).every((l) => l === translations[language].locale));
+        });
+      }
+
+      it('then every translation can say every period a profile may set (1 to 120 months), with its number and no placeholder left', () => {
+        for (const language of REPLY_LANGUAGES) {
+          for (let months = 1; months <= 120; months += 1) {
+            const profile = { ...t.app.profile, retention: { ...t.app.profile.retention, closedReferralMonths: months } };
+            const { text, wording: used } = wording.privacyNoticeFor(translations[language], profile);
+            const number = months === 24 ? TWO_YEARS[language] : months % 12 === 0 && language !== 'cy' ? String(months / 12) : String(months);
+            assert.equal(used, translations[language], `${language} ${months}`);
+            assert.ok(months === 12 && language === 'ar' ? text.includes('سنة واحدة') : months <= 2 && language === 'ar' ? /شهر/.test(text) : text.includes(number), `${language} ${months}: ${text}`);
+            assert.doesNotMatch(text, /\{[A-Za-z]+\}/);
+          }
+        }
+      });
+
+      it('when a translation cannot say the period, then the notice is the English one, and the consent records that', async () => {
+        // A translation with only "two years" (as they all were): it must not say two years, nor leave a gap.
+        sinon.replace(translations.pl, 'retentionPeriod', { exact: { 24: 'dwa lata' } });
+        const client = new BotClient(t.url);
+        const notice = await noticeIn(client, 'pl');
+
+        assert.match(notice, /Privacy: Rotherham Metropolitan Borough Council will use these details only to arrange the help you asked for\./);
+        assert.match(notice, /We keep them for 18 months after your request is closed, then remove anything that identifies you\./);
+        assert.ok(!notice.includes('dwa lata'), notice);
+        assert.ok(notice.includes(translations.pl.consentPrompt), 'the question is still asked in Polish');
+        assert.deepEqual(locales(client), ['en-GB', 'pl'], 'the English notice is marked as English');
+        const referral = await t.app.store.referrals.getByReference(referenceIn(await client.say('tak')));
+        assert.equal(referral?.consent.wordingVersion, `${wording.PRIVACY_WORDING_VERSION}+interpreter-en`);
+      });
+    });
 
     it('asks which cost-of-living need in the resident\'s language and records it', async () => {
       const w = translations.pl;

@@ -235,6 +235,18 @@ export const HUB_API_ROUTES: readonly ApiRoute[] = [
   }),
   route({
     method: 'post',
+    path: '/api/hub/referrals/{id}/ward',
+    summary: "Set or correct the referral's ward, from the council's ward list (400 for any other code). The holder or a lead; the reason is kept in its history.",
+    access: 'referral.work',
+    body: schemas.wardBody,
+    response: schemas.referralView,
+    async handle(call, ctx, app) {
+      const { ward, version, why } = call.body;
+      return referralResponse(await ctx.hub.queue.setWard(actorOf(call), idParam(call), { wardCode: ward, version, why }), app);
+    },
+  }),
+  route({
+    method: 'post',
     path: '/api/hub/referrals/{id}/messages',
     summary: 'Send the resident a text, if they agreed to texts. 503 until the SMS channel is connected.',
     access: 'referral.work',

@@ -312,19 +312,21 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
         mayText: mayText(referral),
         staffEmails: await staffEmails(),
         assignable,
+        wards: app.profile.wards,
         ...(extra.errors ? { errors: extra.errors } : {}),
       }),
       { current: 'queue', ...(extra.banner ? { banner: extra.banner } : {}) },
     );
   };
 
-  const DONE_KEY = { claim: 'claimed', status: 'status', notes: 'note', assign: 'assigned', text: 'text' } as const;
+  const DONE_KEY = { claim: 'claimed', status: 'status', notes: 'note', assign: 'assigned', text: 'text', ward: 'ward' } as const;
   const DONE: Record<string, string> = {
     claimed: 'You have claimed this referral.',
     status: 'Status updated.',
     note: 'Note added.',
     assigned: 'Assignment updated.',
     text: 'Text sent.',
+    ward: 'Ward updated.',
   };
 
   page('get', '/hub/referrals/:id', async (req, _res, auth, render) => {
@@ -333,7 +335,7 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
   });
 
   /** A form post on a referral: run the change, then back to the referral with a success banner or the error. */
-  const referralAction = (action: 'claim' | 'status' | 'notes' | 'assign' | 'text', field: string, run: (req: Request, auth: SignedInRequest, id: string) => Promise<unknown>) => {
+  const referralAction = (action: keyof typeof DONE_KEY, field: string, run: (req: Request, auth: SignedInRequest, id: string) => Promise<unknown>) => {
     page('post', `/hub/referrals/:id/${action}`, async (req, res, auth, render) => {
       const id = String(req.params['id']);
       try {
@@ -362,6 +364,11 @@ export function registerHubConsole(server: Server, app: App, ctx: HubHttpContext
   referralAction('notes', 'note-text', (req, auth, id) => ctx.hub.queue.addNote(auth.actor, id, formField(req, 'text') ?? ''));
   referralAction('assign', 'assignee', (req, auth, id) => ctx.hub.queue.assign(auth.actor, id, formField(req, 'staffId') || null, versionField(req)));
   referralAction('text', 'text-message', (req, auth, id) => ctx.hub.queue.messageResident(auth.actor, id, formField(req, 'text') ?? ''));
+  referralAction('ward', 'ward-code', async (req, auth, id) => {
+    const ward = formField(req, 'ward') ?? '';
+    if (!ward) throw new AppError('invalid-input', 'Choose a ward.');
+    return ctx.hub.queue.setWard(auth.actor, id, { wardCode: ward.slice(0, 20), version: versionField(req), why: (formField(req, 'why') ?? '').slice(0, 501) });
+  });
 
   // ---- live chats (issue 9) ----
   const handoffService = () => {

@@ -9,6 +9,7 @@
  * form is protected too.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Request, Response } from 'restify';
 import { AppError } from '../../services/errors';
 import type { HubServices } from '../../services/hub';
@@ -81,13 +82,42 @@ export function setSessionCookie(res: Response, ctx: HubHttpContext, token: stri
   clearCookie(res, ctx, cookieName(ctx, 'pre'));
 }
 
+/**
+ * The client's address for audit, sign-in throttling and rate limits. With no trusted proxy, the socket's peer.
+ * Behind `HUB_TRUST_PROXY` = N trusted proxies, the Nth X-Forwarded-For entry from the right: each proxy appends the
+ * address that connected to it, so that entry was written by our outermost proxy, while anything to its left came
+ * from the client and may be made up.
+ */
 export function clientIp(req: Request, ctx: HubHttpContext): string | null {
-  if (ctx.config.HUB_TRUST_PROXY) {
-    const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return req.socket.remoteAddress ?? null;
+  const socketAddress = req.socket.remoteAddress ?? null;
+  return forwardedClient(req.headers['x-forwarded-for'], ctx.config.HUB_TRUST_PROXY) ?? socketAddress;
+}
+
+/**
+ * The address `hops` trusted proxies vouch for in an X-Forwarded-For header (repeated headers are one list, in
+ * order), or null to use the socket's peer: no trust, no header, or an entry that is not an address. A list shorter
+ * than `hops` means fewer proxies than configured; then the left-most entry is the furthest one known (as Express's
+ * numeric `trust proxy` does).
+ */
+export function forwardedClient(header: string | string[] | undefined, hops: number): string | null {
+  if (hops < 1 || header === undefined) return null;
+  const entries = (Array.isArray(header) ? header.join(',') : header)
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (entries.length === 0) return null;
+  const chosen = entries[Math.max(0, entries.length - hops)]!;
+  return addressOnly(chosen);
+}
+
+/** An IP address from an X-Forwarded-For entry, without the port some proxies add ("1.2.3.4:5678", "[::1]:5678"). */
+function addressOnly(entry: string): string | null {
+  if (isIP(entry)) return entry;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed && isIP(bracketed[1]!) === 6) return bracketed[1]!;
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  if (withPort && isIP(withPort[1]!) === 4) return withPort[1]!;
+  return null;
 }
 
 /** The signed-in staff member, or null. */

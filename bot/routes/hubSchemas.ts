@@ -55,6 +55,17 @@ export const statusBody = z
   })
   .strict();
 
+export const wardBody = z
+  .object({
+    /** GSS code of one of the council's wards (the council profile's wards.csv); any other is refused with 400. */
+    ward: wardCode,
+    /** The referral's version as read; a change from an out-of-date page is refused with 409. */
+    version: z.number().int().nonnegative(),
+    /** Why: kept in the referral's history. */
+    why: z.string().trim().min(1).max(500),
+  })
+  .strict();
+
 export const noteBody = z.object({ text: z.string().trim().min(1).max(5000) }).strict();
 
 export const assignBody = z.object({ staffId: z.string().min(1).max(100).nullable(), version: z.number().int().nonnegative() }).strict();

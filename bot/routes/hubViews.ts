@@ -422,8 +422,18 @@ export interface ReferralPageOptions {
   mayText: boolean;
   staffEmails: Map<string, string>;
   assignable: { id: string; email: string }[];
+  /** The council's wards, to set or correct the referral's ward from. */
+  wards: readonly Ward[];
   errors?: { text: string; href?: string }[];
 }
+
+const WARD_SOURCE: Record<Referral['ward']['source'], string> = {
+  'postcode-table': 'from the postcode',
+  'postcodes.io': 'from the postcode (postcodes.io)',
+  onspd: 'from the postcode',
+  staff: 'set by staff',
+  unknown: 'not known',
+};
 
 export function referralPage(o: ReferralPageOptions): SafeHtml {
   const r = o.referral;
@@ -434,6 +444,7 @@ export function referralPage(o: ReferralPageOptions): SafeHtml {
   const { kind: _kind, ...answers } = r.answers;
   const contact = r.contact;
   const who = (id: string): string => (id === 'resident' ? 'Resident' : id === 'system' ? 'System' : (o.staffEmails.get(id) ?? 'Former staff member'));
+  const wardName = (code: string | null): string => (code === null ? 'not known' : (o.wards.find((w) => w.code === code)?.name ?? code));
   return html`${errorSummary(o.errors ?? [])}
 <span class="govuk-caption-l">${KIND_LABELS[r.kind]}</span>
 <h1 class="govuk-heading-l">Referral ${r.reference}</h1>
@@ -444,7 +455,7 @@ export function referralPage(o: ReferralPageOptions): SafeHtml {
   ${summaryList([
     ['Status', STATUS_LABELS[r.status]],
     ['Assigned to', r.assignee ? who(r.assignee) : 'Nobody'],
-    ['Ward', r.ward.name ?? 'Not known'],
+    ['Ward', r.ward.name ? `${r.ward.name} (${WARD_SOURCE[r.ward.source]})` : 'Not known'],
     ['Received', when(r.createdAt)],
     ['Contact due by', html`${when(r.slaDueAt)}${o.overdue ? html` <strong class="govuk-tag govuk-tag--orange">Overdue</strong>` : ''}`],
     ['Urgent because', r.urgencyReasons.length ? r.urgencyReasons.map(humanise).join(', ') : 'Not urgent'],
@@ -485,10 +496,10 @@ export function referralPage(o: ReferralPageOptions): SafeHtml {
 
   <h2 class="govuk-heading-m">History</h2>
   <table class="govuk-table">
-    <caption class="govuk-table__caption govuk-visually-hidden">Status changes</caption>
+    <caption class="govuk-table__caption govuk-visually-hidden">Status and ward changes</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">When</th><th scope="col" class="govuk-table__header">Who</th><th scope="col" class="govuk-table__header">Change</th><th scope="col" class="govuk-table__header">Why</th></tr></thead>
     <tbody class="govuk-table__body">
-      ${r.history.map((h) => html`<tr class="govuk-table__row"><td class="govuk-table__cell">${when(h.at)}</td><td class="govuk-table__cell">${who(h.actor)}</td><td class="govuk-table__cell">${h.from ? `${STATUS_LABELS[h.from]} to ` : ''}${STATUS_LABELS[h.to]}</td><td class="govuk-table__cell">${h.why}</td></tr>`)}
+      ${r.history.map((h) => html`<tr class="govuk-table__row"><td class="govuk-table__cell">${when(h.at)}</td><td class="govuk-table__cell">${who(h.actor)}</td><td class="govuk-table__cell">${h.ward ? `Ward ${wardName(h.ward.from)} to ${wardName(h.ward.to)}` : `${h.from ? `${STATUS_LABELS[h.from]} to ` : ''}${STATUS_LABELS[h.to]}`}</td><td class="govuk-table__cell">${h.why}</td></tr>`)}
     </tbody>
   </table>
 </div>
@@ -565,6 +576,28 @@ export function referralPage(o: ReferralPageOptions): SafeHtml {
       </select>
     </div>
     <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">Assign</button>
+  </form>`
+      : ''
+  }
+  ${
+    mayWork && o.wards.length > 0
+      ? html`<form method="post" action="/hub/referrals/${r.id}/ward" novalidate>
+    <input type="hidden" name="csrf" value="${o.csrf}">
+    <input type="hidden" name="version" value="${r.version}">
+    <h2 class="govuk-heading-m">${r.ward.code ? 'Correct the ward' : 'Set the ward'}</h2>
+    <div class="govuk-form-group">
+      <label class="govuk-label" for="ward-code">Ward</label>
+      <select class="govuk-select" id="ward-code" name="ward">
+        ${option('', 'Choose a ward', r.ward.code === null)}
+        ${o.wards.map((w) => option(w.code, w.name, r.ward.code === w.code))}
+      </select>
+    </div>
+    <div class="govuk-form-group">
+      <label class="govuk-label" for="ward-why">Reason</label>
+      <div id="ward-why-hint" class="govuk-hint">For example, the resident gave their address on the phone.</div>
+      <input class="govuk-input" id="ward-why" name="why" type="text" maxlength="500" aria-describedby="ward-why-hint">
+    </div>
+    <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">${r.ward.code ? 'Change ward' : 'Set ward'}</button>
   </form>`
       : ''
   }

@@ -60,6 +60,11 @@ param maxReplicas int = 6
 @description('Concurrent HTTP requests per replica before another replica is added.')
 param concurrentRequestsPerReplica int = 50
 
+@description('Proxies in front of the app that append to X-Forwarded-For (HUB_TRUST_PROXY): 1 for the Container Apps ingress alone, 2 with Azure Front Door or Application Gateway in front of it. The client address for sign-in throttling and the audit log is that many entries from the right.')
+@minValue(1)
+@maxValue(5)
+param trustedProxyHops int = 1
+
 @allowed(['fatal', 'error', 'warn', 'info', 'debug'])
 param logLevel string = 'info'
 
@@ -450,7 +455,7 @@ var baseEnv = [
   { name: 'LOG_LEVEL', value: logLevel }
   { name: 'PUBLIC_URL', value: publicUrl }
   { name: 'MULTI_INSTANCE', value: 'true' }
-  { name: 'HUB_TRUST_PROXY', value: 'true' }
+  { name: 'HUB_TRUST_PROXY', value: string(trustedProxyHops) }
   { name: 'MONGODB_URI', secretRef: 'mongodb-uri' }
   { name: 'MONGODB_DB', value: mongoDb }
   { name: 'HASH_SECRET', secretRef: 'hash-secret' }

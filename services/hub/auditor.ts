@@ -17,6 +17,7 @@ export type HubAuditAction =
   | 'hub.referral.status-changed'
   | 'hub.referral.note-added'
   | 'hub.referral.assigned'
+  | 'hub.referral.ward-changed'
   | 'hub.referral.message-sent'
   | 'hub.referral.message-failed'
   | 'hub.workload.viewed'

@@ -70,6 +70,13 @@ export interface StatusChange {
   why?: string;
 }
 
+export interface WardChange {
+  /** GSS code of one of the council's wards. */
+  wardCode: string;
+  version: number;
+  why: string;
+}
+
 /** Exact figures for hub staff, who can open every referral anyway; suppressed whole weeks for councillors. */
 export type WardStats =
   | { precision: 'exact'; wardCode: string; wardName: string | null; from: string | null; to: string | null; counts: QueueCounts }
@@ -206,6 +213,31 @@ export class QueueService {
       at,
     });
     return this.changed(actor, updated, 'hub.referral.assigned', { assignee: staffId, from: referral.status, to });
+  }
+
+  /**
+   * Sets or corrects the referral's ward from the council's own list (the bot leaves it unknown for a postcode it
+   * cannot place). The holder or a lead, like other changes to a referral; recorded in its history with the reason,
+   * and audited with the ward codes before and after. The queue's ward filter and the ward digests follow it.
+   */
+  async setWard(actor: Actor, id: string, change: WardChange): Promise<Referral> {
+    demand(actor, 'referral.work');
+    const ward = this.deps.profile.wardByCode(change.wardCode);
+    if (!ward) throw new AppError('invalid-input', `There is no ward ${change.wardCode} in ${this.deps.profile.shortName}. Choose one from the list.`);
+    const why = change.why.trim();
+    if (why.length === 0 || why.length > 500) throw new AppError('invalid-input', 'Say why the ward is being changed (up to 500 characters).');
+    const referral = await this.mustGet(id);
+    this.requireAssigneeOrLead(actor, referral);
+    const from = referral.ward.code;
+    const at = this.now();
+    const updated = await this.transition(referral, change.version, {
+      expectedVersion: change.version,
+      changes: { ward: { code: ward.code, name: ward.name, source: 'staff' } },
+      history: { at, actor: actor.id, from: referral.status, to: referral.status, why, ward: { from, to: ward.code } },
+      at,
+    });
+    // Codes only: the reason is free text staff typed, kept with the referral like a status change's reason.
+    return this.changed(actor, updated, 'hub.referral.ward-changed', { from, to: ward.code, fromSource: referral.ward.source });
   }
 
   async messageResident(actor: Actor, id: string, text: string): Promise<SentMessage> {

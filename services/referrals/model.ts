@@ -143,6 +143,11 @@ export const historyEntry = z.object({
   from: referralStatus.nullable(),
   to: referralStatus,
   why: z.string(),
+  /**
+   * Set when staff changed the ward (GSS codes; from null when it was unknown). The status is unchanged then, so
+   * `from` and `to` are both the status at the time.
+   */
+  ward: z.object({ from: z.string().nullable(), to: z.string() }).optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntry>;
 

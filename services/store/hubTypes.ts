@@ -7,7 +7,7 @@
  * a stale one, and erasure finds a resident by the contact details they gave.
  */
 import { z } from 'zod';
-import type { HistoryEntry, NoteEntry, Referral, ReferralKind, ReferralStatus } from '../referrals/model';
+import type { HistoryEntry, NoteEntry, Referral, ReferralKind, ReferralStatus, WardRef } from '../referrals/model';
 
 /** Statuses a referral is still being worked in; only these can be overdue. */
 export const OPEN_STATUSES: readonly ReferralStatus[] = ['new', 'claimed', 'in-progress'];
@@ -59,6 +59,8 @@ export interface ReferralChanges {
   status?: ReferralStatus;
   assignee?: string | null;
   outcome?: string | null;
+  /** A ward set by staff (the queue's ward filter and the digests follow it). */
+  ward?: WardRef;
 }
 
 export interface TransitionRequest {

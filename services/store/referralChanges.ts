@@ -12,6 +12,7 @@ export function applyChanges(current: Referral, request: TransitionRequest): Ref
     ...(changes.status !== undefined ? { status: changes.status } : {}),
     ...(changes.assignee !== undefined ? { assignee: changes.assignee } : {}),
     ...(changes.outcome !== undefined ? { outcome: changes.outcome } : {}),
+    ...(changes.ward !== undefined ? { ward: changes.ward } : {}),
     history: request.history ? [...current.history, request.history] : current.history,
     notes: request.note ? [...current.notes, request.note] : current.notes,
     updatedAt: request.at,

@@ -10,6 +10,7 @@ import {
   type StaffUser,
   type Store,
 } from '../../services/store/types';
+import { WEEK } from './digestFixtures';
 import { FIXED_TIME, makeReferral, numbered } from './referralFactory';
 
 const LATER = '2026-11-16T11:00:00.000Z';
@@ -169,6 +170,30 @@ export function hubStoreContract(currentStore: () => Store): void {
       );
       assert.deepEqual(await store.referrals.get('referral-1'), before);
       assert.equal(await store.referrals.transition('referral-none', { expectedVersion: 0, changes: {}, at: LATER }), null);
+    });
+
+    it('when a change sets the ward, then it reads back, and the ward filter, counts and digest tally follow it', async () => {
+      const unplaced = makeReferral({ ...numbered(1), ward: { code: null, name: null, source: 'unknown' } });
+      await insert(unplaced, makeReferral({ ...numbered(2), ward: { code: 'E05000002', name: 'Two', source: 'postcode-table' } }));
+      const wardOf = async (code: string) => ids((await store.referrals.listPage({ wardCodes: [code] }, { offset: 0, limit: 10 })).items);
+      const tallied = async () => new Map((await store.digestStats.tally(WEEK)).map((t) => [t.wardCode, t.raised.befriending]));
+      assert.deepEqual(await tallied(), new Map([[null, 1], ['E05000002', 1]]));
+
+      const moved = await store.referrals.transition('referral-1', {
+        expectedVersion: 0,
+        changes: { ward: { code: 'E05000002', name: 'Two', source: 'staff' } },
+        history: { at: LATER, actor: 'staff-1', from: 'new', to: 'new', why: 'resident confirmed the street', ward: { from: null, to: 'E05000002' } },
+        at: LATER,
+      });
+
+      assert.deepEqual(moved?.ward, { code: 'E05000002', name: 'Two', source: 'staff' });
+      assert.deepEqual(moved?.history.at(-1)?.ward, { from: null, to: 'E05000002' });
+      assert.equal(moved?.status, 'new');
+      assert.equal(moved?.version, 1);
+      assert.deepEqual(await store.referrals.get('referral-1'), moved);
+      assert.deepEqual(await wardOf('E05000002'), ['referral-1', 'referral-2']);
+      assert.equal((await store.referrals.counts({ wardCodes: ['E05000002'] }, LATER)).total, 2);
+      assert.deepEqual(await tallied(), new Map([['E05000002', 2]]));
     });
 
     it('when two notes are added at once, then both are kept and the version does not move', async () => {

@@ -53,6 +53,7 @@ export class SqliteReferralQueue implements ReferralQueueOperations {
   private readonly claimById: Database.Statement<[{ id: string; staff: string; at: string; history: string }], DocRow>;
   private readonly selectDoc: Database.Statement<[string], DocRow>;
   private readonly writeDoc: Database.Statement<[{ id: string; status: string; doc: string }]>;
+  private readonly writeDocAndWard: Database.Statement<[{ id: string; status: string; wardCode: string | null; doc: string }]>;
   private readonly appendNote: Database.Statement<[{ id: string; note: string; at: string }], DocRow>;
   private readonly transitionTx: Database.Transaction<(id: string, request: TransitionRequest) => Referral | null>;
 
@@ -60,6 +61,9 @@ export class SqliteReferralQueue implements ReferralQueueOperations {
     this.claimById = queueDb.prepare(`UPDATE referrals SET ${claimSet('@history', '@staff', '@at')} WHERE id = @id AND status = 'new' RETURNING doc`);
     this.selectDoc = queueDb.prepare('SELECT doc FROM referrals WHERE id = ?');
     this.writeDoc = queueDb.prepare('UPDATE referrals SET status = @status, doc = @doc WHERE id = @id');
+    // ward_code is a real column (the queue filter reads it and the digests' facts trigger copies it), so a change of
+    // ward writes it too; other changes leave it, and its two indexes, alone.
+    this.writeDocAndWard = queueDb.prepare('UPDATE referrals SET status = @status, ward_code = @wardCode, doc = @doc WHERE id = @id');
     this.appendNote = queueDb.prepare(`
       UPDATE referrals SET doc = json_set(json_insert(doc, '$.notes[#]', json(@note)), '$.updatedAt', @at)
       WHERE id = @id RETURNING doc`);
@@ -166,7 +170,8 @@ export class SqliteReferralQueue implements ReferralQueueOperations {
     const current = parseDoc(row.doc);
     if (current.version !== request.expectedVersion) throw new StaleReferralError(id);
     const next = applyChanges(current, request);
-    this.writeDoc.run({ id, status: next.status, doc: JSON.stringify(next) });
+    if (next.ward.code === current.ward.code) this.writeDoc.run({ id, status: next.status, doc: JSON.stringify(next) });
+    else this.writeDocAndWard.run({ id, status: next.status, wardCode: next.ward.code, doc: JSON.stringify(next) });
     return next;
   }
 
