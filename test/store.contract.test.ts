@@ -2,6 +2,13 @@
  * One contract for both stores. Everything the services rely on (idempotent submission, unique references, the
  * queue order, optimistic concurrency on bot state, the audit order) is stated once here and run against the
  * embedded store always, and against MongoDB whenever `MONGODB_URI` points at a server.
+ *
+ * Without `MONGODB_URI` the MongoDB half skips: no MongoDB server installs on these machines, and no MongoDB
+ * wire-compatible stand-in installs from the npm registry alone (checked November 2026: `@push.rocks/smartmongo` 9
+ * depends on `@lossless.org/nosqldb`, which the registry does not have; its 2.2.0 pulls in mongodb-memory-server,
+ * which downloads mongod, and a dependency the registry does not have either; `mongo-mock` and `tingodb`
+ * replace the driver's API in-process instead of speaking the wire protocol, so they would test a different driver,
+ * not ours). See README, "MongoDB".
  */
 import assert from 'node:assert/strict';
 import type { RelayedEvent } from '../services/events/relay';
