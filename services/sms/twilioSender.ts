@@ -70,8 +70,7 @@ class NodeRequestClient {
           resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers } as unknown as TwilioResponse<TData>);
         });
       });
-      // The whole exchange is bounded (axios bounded only the socket's silences): a send that hangs fails as "network"
-      // within the timeout and the outbox retries it.
+      // The whole exchange is bounded, as axios's timeout bounds it, not just the socket's silences.
       const timer = setTimeout(() => req.destroy(new Error(`twilio request timed out after ${timeoutMs} ms`)), timeoutMs);
       function fail(err: Error): void {
         clearTimeout(timer);
