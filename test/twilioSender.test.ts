@@ -1,5 +1,5 @@
 /**
- * TwilioSender on its own: Twilio's library over our keep-alive http client, against the local stand-in for Twilio's
+ * TwilioSender on its own: Twilio's library with its own keep-alive client, against the local stand-in for Twilio's
  * REST API (the far side of the network). What the outbox relies on: the text arrives as sent, authenticated; a
  * Twilio error is classified (retry or not, unsubscribed); a network failure is a retryable "network".
  */
@@ -13,7 +13,7 @@ import { TwilioSender } from '../services/sms/twilioSender';
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const TOKEN = 'sender-test-auth-token-0123456789';
 
-describe('TwilioSender (Twilio library over the keep-alive client)', () => {
+describe('TwilioSender (Twilio library, keep-alive)', () => {
   let standIn: TwilioStandIn;
   beforeEach(async () => {
     standIn = await new TwilioStandIn(ACCOUNT, TOKEN).start();
