@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import { ACCOUNT, startSmsServer } from './smsServer';
+import type { LoopStats } from './spawnServer';
 import { fmt, out, summarise, table, type LatencySummary } from './support';
 
 const SCRIPT = ['I feel lonely', '1', 'Jo Bloggs', '1', '07700 900123', '1', 'S60 9ZZ', '1 3', 'no', 'start again'];
@@ -15,6 +16,7 @@ const SCRIPT = ['I feel lonely', '1', 'Jo Bloggs', '1', '07700 900123', '1', 'S6
 interface Rig {
   send(resident: number): Promise<number>;
   serverCpuMs(): number;
+  loopStats(): Promise<LoopStats>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ async function rig(variant: 'resident' | 'echo'): Promise<Rig> {
       return performance.now() - started;
     },
     serverCpuMs: () => server.cpuMs(),
+    loopStats: () => server.loopStats(),
     stop: () => sms.stop(),
   };
 }
@@ -104,6 +107,8 @@ export interface SmsBenchResult {
   variant: 'resident' | 'echo';
   closed: LatencySummary;
   open: LatencySummary & { skipped: number };
+  /** The server's event-loop delay and GC pauses during the open loop at a fixed rate. */
+  openLoopStats: LoopStats;
   /** CPU per turn in the closed loop: the server's, and this process's (load generator and Twilio stand-in). */
   cpuMsPerTurn: { server: number; loadGenerator: number };
 }
@@ -120,8 +125,10 @@ export async function benchSms(options: { seconds: number; rate: number; residen
       const closed = await closedLoop(r, options.concurrency, options.seconds);
       const own = process.cpuUsage(own0);
       cpu = { server: (r.serverCpuMs() - cpu0) / closed.count, loadGenerator: (own.user + own.system) / 1000 / closed.count };
+      await r.loopStats(); // start counting afresh
       const open = await openLoop(r, options.rate, options.residents, options.seconds);
-      results.push({ variant, closed, open, cpuMsPerTurn: cpu });
+      const openLoopStats = await r.loopStats();
+      results.push({ variant, closed, open, openLoopStats, cpuMsPerTurn: cpu });
     } finally {
       await r.stop();
     }
@@ -154,6 +161,15 @@ export async function runSmsBench(): Promise<void> {
         r.open.skipped,
       ]),
     ]),
+  );
+  out(
+    `server at 200/s: ${sms
+      .map(
+        (r) =>
+          `${r.variant} event-loop delay p50 ${fmt(r.openLoopStats.loopDelayMs.p50)} / p99 ${fmt(r.openLoopStats.loopDelayMs.p99)} / max ` +
+          `${fmt(r.openLoopStats.loopDelayMs.max)} ms, GC ${r.openLoopStats.gc.count} pauses ${fmt(r.openLoopStats.gc.totalMs)} ms in all (longest ${fmt(r.openLoopStats.gc.maxMs)} ms)`,
+      )
+      .join('; ')}`,
   );
   out(`load generator and Twilio stand-in CPU per turn: ${sms.map((r) => `${r.variant} ${fmt(r.cpuMsPerTurn.loadGenerator, 2)} ms`).join(', ')}`);
   if (echo && resident) {

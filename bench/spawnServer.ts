@@ -10,6 +10,12 @@ export interface ServerMemory {
   arrayBuffers: number;
 }
 
+/** Event-loop delay and GC pauses in the server since the previous call (bench/server.ts answers `stats`). */
+export interface LoopStats {
+  loopDelayMs: { p50: number; p99: number; max: number };
+  gc: { count: number; totalMs: number; maxMs: number };
+}
+
 export interface SpawnedServer {
   url: string;
   child: ChildProcess;
@@ -19,6 +25,7 @@ export interface SpawnedServer {
   cpuMs(): number;
   /** Collects garbage in the server process, then reports its memory (bench/server.ts answers on stdin/stdout). */
   memoryAfterGc(): Promise<ServerMemory>;
+  loopStats(): Promise<LoopStats>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +65,11 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
       new Promise<ServerMemory>((resolve) => {
         lines.once('line', (line) => resolve(JSON.parse(line) as ServerMemory));
         child.stdin?.write('gc\n');
+      }),
+    loopStats: () =>
+      new Promise<LoopStats>((resolve) => {
+        lines.once('line', (line) => resolve(JSON.parse(line) as LoopStats));
+        child.stdin?.write('stats\n');
       }),
     stop: () =>
       new Promise<void>((resolve) => {

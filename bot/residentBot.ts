@@ -186,7 +186,9 @@ export class ResidentBot extends ActivityHandler {
     });
     await super.run(context);
     await this.lastTurn.set(context, { activityId, replies });
-    await this.deps.conversationState.saveChanges(context, false);
+    // Always a change (lastTurn now holds this message's id), so the save is forced: botbuilder would otherwise hash
+    // the whole state to find out what we already know.
+    await this.deps.conversationState.saveChanges(context, true);
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {

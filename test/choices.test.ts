@@ -16,6 +16,8 @@ describe('NumberedChoicePrompt recognition', () => {
     'second', 'the first one', 'third please', 'fifth', 'sixth', 'last', 'one', 'two', 'three', 'twenty', 'a couple',
     'phone', 'call me', 'TEXT', 'email please', 'my mum', 'me', '1 phone', 'phone 2', 'I feel lonely', 'S60 9ZZ',
     '07700 900123', 'Jo Bloggs', 'no', 'yes', 'start again', '', '   ', '😀', '1st', '2nd', '3rd', '1,000', '1.5', 'half',
+    // bare digits take a short cut past the number models: with and without leading zeros, and long ones
+    ...Array.from({ length: 30 }, (_, i) => String(i + 7)), '00', '01', '007', '0005', '100', '999', '123456789', '1234567890',
   ];
   const variants: FindChoicesOptions[] = [
     { locale: 'en-us', recognizeNumbers: true, recognizeOrdinals: true },

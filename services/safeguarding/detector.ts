@@ -53,12 +53,15 @@ export function createSafeguardingDetector(phrases: SafeguardingPhraseBook = def
     assess(text: string): RiskAssessment {
       const normal = normaliseForSafeguarding(text);
       if (normal === '') return { categories: [], matched: [] };
-      const shielded = shields.flatMap((shield) => allSpans(shield, normal));
+      // The idiom and negation spans are found only once some phrase matches: most messages match none, and with
+      // no phrase match there is nothing for them to cancel.
+      let shielded: Span[] | null = null;
+      const shieldedSpans = (): Span[] => (shielded ??= shields.flatMap((shield) => allSpans(shield, normal)));
       const matched: string[] = [];
       const supporting: string[] = [];
       const found = new Set<RiskCategory>();
       for (const phrase of compiled) {
-        if (phrase.patterns.some((pattern) => matchesOutside(pattern, normal, shielded))) {
+        if (phrase.patterns.some((pattern) => matchesOutside(pattern, normal, shieldedSpans))) {
           if (phrase.supporting) {
             supporting.push(phrase.id);
           } else {
@@ -215,12 +218,12 @@ function allSpans(pattern: RegExp, text: string): Span[] {
 }
 
 /** True when the pattern matches somewhere not wholly inside an idiom or negation. */
-function matchesOutside(pattern: RegExp, text: string, shielded: readonly Span[]): boolean {
+function matchesOutside(pattern: RegExp, text: string, shielded: () => readonly Span[]): boolean {
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const start = match.index;
     const end = start + match[0].length;
-    if (!shielded.some((span) => span.start <= start && end <= span.end)) return true;
+    if (!shielded().some((span) => span.start <= start && end <= span.end)) return true;
     pattern.lastIndex = start + 1;
   }
   return false;
