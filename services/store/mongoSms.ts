@@ -88,7 +88,12 @@ export class MongoSmsRepository implements SmsRepository {
   }
 
   async enqueueOutbound(m: Omit<OutboundSms, 'seq'>): Promise<OutboundSms> {
-    const counter = await this.counters.findOneAndUpdate({ _id: 'smsOutbound' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });
+    // Two first-ever enqueues can race on the counter's upsert; the loser's retry finds the document and increments it.
+    const next = () => this.counters.findOneAndUpdate({ _id: 'smsOutbound' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });
+    const counter = await next().catch((err: unknown) => {
+      if (err instanceof MongoServerError && err.code === 11000) return next();
+      throw err;
+    });
     const seq = counter?.value ?? 1;
     const doc: OutboundDoc = { _id: m.id, ...m, seq };
     try {
