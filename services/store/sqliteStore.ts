@@ -21,6 +21,7 @@ import { migrateHub } from './sqlite/hubSchema';
 import { SqliteHandoffRepository, migrateHandoffs } from './sqlite/handoffRepo';
 import type { HandoffRepository } from '../handoff/model';
 import { SqliteReferralQueue } from './sqlite/referralQueue';
+import { BackgroundCheckpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite/checkpointer';
 import { SqliteSessionRepository, SqliteStaffRepository } from './sqlite/staffRepo';
 import * as digests from './sqliteDigests';
 import { SqliteOpen311ConsumerRepository } from './sqlite/open311Consumers';
@@ -96,11 +97,17 @@ const MIGRATIONS: readonly string[] = [
 export interface SqliteStoreOptions {
   /** Stamps `updated_at` on bot state, which retention reads. */
   clock?: Clock;
+  /**
+   * Checkpoint the WAL from a worker thread (sqlite/checkpointer.ts) rather than inside whichever commit fills it.
+   * Default true for a file; an in-memory database has no WAL.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export class SqliteStore implements Store {
   readonly kind = 'embedded' as const;
   readonly referrals: ReferralRepository;
+  private readonly referralRepository: SqliteReferralRepository;
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
   readonly sms: SmsRepository;
@@ -114,9 +121,13 @@ export class SqliteStore implements Store {
   readonly open311Consumers: Open311ConsumerRepository;
   readonly handoffs: HandoffRepository;
   private readonly pingStatement: Database.Statement<[]>;
+  /** Null for an in-memory database, or when asked not to. */
+  readonly checkpointer: BackgroundCheckpointer | null;
 
-  private constructor(private readonly db: Db, clock: Clock) {
-    this.referrals = new SqliteReferralRepository(db);
+  private constructor(private readonly db: Db, clock: Clock, checkpointer: BackgroundCheckpointer | null) {
+    this.checkpointer = checkpointer;
+    this.referralRepository = new SqliteReferralRepository(db);
+    this.referrals = this.referralRepository;
     this.botState = new SqliteBotStateRepository(db, clock);
     this.audit = new SqliteAuditRepository(db);
     this.sms = new SqliteSmsRepository(db);
@@ -146,7 +157,12 @@ export class SqliteStore implements Store {
       migrate(db);
       migrateHub(db);
       migrateHandoffs(db);
-      return new SqliteStore(db, options.clock ?? systemClock);
+      let checkpointer: BackgroundCheckpointer | null = null;
+      if (dataDir !== ':memory:' && options.backgroundCheckpoints !== false) {
+        checkpointer = new BackgroundCheckpointer(db.name, warnOnce());
+        db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      }
+      return new SqliteStore(db, options.clock ?? systemClock, checkpointer);
     } catch (err) {
       db.close();
       throw err;
@@ -158,8 +174,22 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Claims waiting for the end of this turn to be group-committed are committed (or refused) now, not lost.
+    this.referralRepository.flushClaims();
+    this.db.close();
+    await this.checkpointer?.close();
   }
+}
+
+/** A checkpoint that keeps failing would say so every 250 ms; once is enough, and the fallback still checkpoints. */
+function warnOnce(): (message: string) => void {
+  let warned = false;
+  return (message) => {
+    if (warned) return;
+    warned = true;
+    process.emitWarning(`background WAL checkpoint failed (SQLite checkpoints inside commits instead): ${message}`);
+  };
 }
 
 function databaseFile(dataDir: string): string {
