@@ -23,6 +23,8 @@
 import { Worker } from 'node:worker_threads';
 
 export const CHECKPOINT_EVERY_MS = 250;
+/** A checkpoint in progress is left to finish this long before the thread is stopped (safe: checkpoints are atomic). */
+const CLOSE_TIMEOUT_MS = 5_000;
 /** About 40 MB of WAL: only reached if the background checkpoints stop keeping up. */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 
@@ -96,7 +98,12 @@ export class BackgroundCheckpointer {
 
   /** A last checkpoint, then the worker's connection is closed and the thread ends. */
   async close(): Promise<void> {
+    // Held open again while it finishes: with nothing else to do, Node would otherwise end the process (with exit
+    // code 0, whatever the caller was about to return) before the thread has closed its connection.
+    this.worker.ref();
     this.worker.postMessage('close');
+    const stuck = setTimeout(() => void this.worker.terminate(), CLOSE_TIMEOUT_MS);
     await this.exited;
+    clearTimeout(stuck);
   }
 }
