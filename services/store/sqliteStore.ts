@@ -203,7 +203,9 @@ function databaseFile(dataDir: string): string {
  * mode that survives a crash or kill of the process (the failure the reliability tests inject) and costs about
  * 0.07 ms, where `FULL` costs an fsync (about 1.8 ms here) that blocks the event loop, and an SMS turn commits
  * several times. The one write a resident has been promised, a referral with its reference, is committed with
- * `FULL` (see {@link durably}), which also makes every earlier commit in the WAL durable.
+ * `FULL` (see {@link durably}), which also makes every earlier commit in the WAL durable. Claims are staff-side and
+ * recoverable, and stay at NORMAL: a power cut can lose only the last commits (what survives of a WAL is a prefix),
+ * and the background checkpointer (sqlite/checkpointer.ts) fsyncs the WAL about every 250 ms when it has grown.
  */
 function configure(db: Db): void {
   db.pragma('journal_mode = WAL');
