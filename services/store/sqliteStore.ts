@@ -3,7 +3,8 @@
  *
  * better-sqlite3 is synchronous, so each repository method runs to completion before any other JavaScript does.
  * That is what makes "check, then write" atomic here without locks; an IMMEDIATE transaction keeps it atomic against
- * a second process (a digest run, a CLI) using the same file.
+ * a second process (a digest run, a CLI) using the same file. Claims are the exception to "runs when called": they
+ * are queued and committed together at the end of the turn (group commit, sqlite/referralQueue.ts).
  *
  * Each referral is stored whole as JSON in `doc`; the other columns are copies of the fields the queue filters and
  * sorts on, so they can be indexed. Every document read back is checked with zod, so a hand-edited row fails loudly
