@@ -13,9 +13,9 @@
  * index pages; in a batch of 50 it is under 4 pages a claim, and about half the CPU.
  *
  * What each caller is told is unchanged. Nobody's promise resolves before the COMMIT has succeeded; if BEGIN or
- * COMMIT fails, every claim of the batch is rejected and none is kept. A claim whose statement fails (a
- * hand-edited document that is not JSON) is undone alone, because SQLite rolls back a failed statement, triggers
- * and all, without ending the transaction; it is rejected, the others commit. An error that makes SQLite roll back
+ * COMMIT fails, every claim of the batch is rejected and none is kept. A claim whose statement fails (a constraint
+ * or a trigger refuses it) is undone alone, because SQLite rolls back a failed statement, triggers and all, without
+ * ending the transaction; it is rejected, the others commit. An error that makes SQLite roll back
  * the whole transaction stops the batch, and all of it is rejected. A document that fails its zod check after a
  * successful claim is reported to that caller as before, and its claim stands. The claims run one after another
  * on the one connection, so each `claimNext` sees those before it, and the compare-and-swap above still decides
