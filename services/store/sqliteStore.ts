@@ -3,7 +3,8 @@
  *
  * better-sqlite3 is synchronous, so each repository method runs to completion before any other JavaScript does.
  * That is what makes "check, then write" atomic here without locks; an IMMEDIATE transaction keeps it atomic against
- * a second process (a digest run, a CLI) using the same file.
+ * a second process (a digest run, a CLI) using the same file. Claims are the exception to "runs when called": they
+ * are queued and committed together at the end of the turn (group commit, sqlite/referralQueue.ts).
  *
  * Each referral is stored whole as JSON in `doc`; the other columns are copies of the fields the queue filters and
  * sorts on, so they can be indexed. Every document read back is checked with zod, so a hand-edited row fails loudly
@@ -23,6 +24,7 @@ import { SqliteRelayEventRepository, migrateRelayEvents } from './sqlite/relayEv
 import type { RelayEventRepository } from '../events/relay';
 import type { HandoffRepository } from '../handoff/model';
 import { SqliteReferralQueue } from './sqlite/referralQueue';
+import { BackgroundCheckpointer, FALLBACK_AUTOCHECKPOINT_PAGES } from './sqlite/checkpointer';
 import { SqliteSessionRepository, SqliteStaffRepository } from './sqlite/staffRepo';
 import * as digests from './sqliteDigests';
 import { SqliteOpen311ConsumerRepository } from './sqlite/open311Consumers';
@@ -99,11 +101,17 @@ const MIGRATIONS: readonly string[] = [
 export interface SqliteStoreOptions {
   /** Stamps `updated_at` on bot state, which retention reads. */
   clock?: Clock;
+  /**
+   * Checkpoint the WAL from a worker thread (sqlite/checkpointer.ts) rather than inside whichever commit fills it.
+   * Default true for a file; an in-memory database has no WAL.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export class SqliteStore implements Store {
   readonly kind = 'embedded' as const;
   readonly referrals: ReferralRepository;
+  private readonly referralRepository: SqliteReferralRepository;
   readonly botState: BotStateRepository;
   readonly audit: AuditRepository;
   readonly sms: SmsRepository;
@@ -118,9 +126,13 @@ export class SqliteStore implements Store {
   readonly handoffs: HandoffRepository;
   readonly relayEvents: RelayEventRepository;
   private readonly pingStatement: Database.Statement<[]>;
+  /** Null for an in-memory database, or when asked not to. */
+  readonly checkpointer: BackgroundCheckpointer | null;
 
-  private constructor(private readonly db: Db, clock: Clock) {
-    this.referrals = new SqliteReferralRepository(db);
+  private constructor(private readonly db: Db, clock: Clock, checkpointer: BackgroundCheckpointer | null) {
+    this.checkpointer = checkpointer;
+    this.referralRepository = new SqliteReferralRepository(db);
+    this.referrals = this.referralRepository;
     this.botState = new SqliteBotStateRepository(db, clock);
     this.audit = new SqliteAuditRepository(db);
     this.sms = new SqliteSmsRepository(db);
@@ -152,7 +164,12 @@ export class SqliteStore implements Store {
       migrateHub(db);
       migrateHandoffs(db);
       migrateRelayEvents(db);
-      return new SqliteStore(db, options.clock ?? systemClock);
+      let checkpointer: BackgroundCheckpointer | null = null;
+      if (dataDir !== ':memory:' && options.backgroundCheckpoints !== false) {
+        checkpointer = new BackgroundCheckpointer(db.name, warnOnce());
+        db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      }
+      return new SqliteStore(db, options.clock ?? systemClock, checkpointer);
     } catch (err) {
       db.close();
       throw err;
@@ -164,8 +181,22 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Claims waiting for the end of this turn to be group-committed are committed (or refused) now, not lost.
+    this.referralRepository.flushClaims();
+    this.db.close();
+    await this.checkpointer?.close();
   }
+}
+
+/** A checkpoint that keeps failing would say so every 250 ms; once is enough, and the fallback still checkpoints. */
+function warnOnce(): (message: string) => void {
+  let warned = false;
+  return (message) => {
+    if (warned) return;
+    warned = true;
+    process.emitWarning(`background WAL checkpoint failed (SQLite checkpoints inside commits instead): ${message}`);
+  };
 }
 
 function databaseFile(dataDir: string): string {
@@ -179,7 +210,9 @@ function databaseFile(dataDir: string): string {
  * mode that survives a crash or kill of the process (the failure the reliability tests inject) and costs about
  * 0.07 ms, where `FULL` costs an fsync (about 1.8 ms here) that blocks the event loop, and an SMS turn commits
  * several times. The one write a resident has been promised, a referral with its reference, is committed with
- * `FULL` (see {@link durably}), which also makes every earlier commit in the WAL durable.
+ * `FULL` (see {@link durably}), which also makes every earlier commit in the WAL durable. Claims are staff-side and
+ * recoverable, and stay at NORMAL: a power cut can lose only the last commits (what survives of a WAL is a prefix),
+ * and the background checkpointer (sqlite/checkpointer.ts) fsyncs the WAL about every 250 ms when it has grown.
  */
 function configure(db: Db): void {
   db.pragma('journal_mode = WAL');

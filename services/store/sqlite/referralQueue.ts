@@ -5,6 +5,21 @@
  * of simultaneous claims (in this process or another one on the same file) exactly one changes the row. Changes
  * that need checks in code (a status move against a version) run inside an IMMEDIATE transaction, which holds the
  * write lock from the first read to the last write.
+ *
+ * Claims are group-committed: the claims asked for in one turn of the event loop (50 workers pressing "next" at
+ * once) run in ONE IMMEDIATE transaction at the end of that turn (setImmediate) and commit together. Committed
+ * alone, a claim over 100,000 referrals wrote about 15 pages to the WAL (the row, its indexes, the digest facts
+ * the trigger keeps), took and dropped the file locks, and every claim of a burst paid that again for the same
+ * index pages; in a batch of 50 it is under 4 pages a claim, and about half the CPU.
+ *
+ * What each caller is told is unchanged. Nobody's promise resolves before the COMMIT has succeeded; if BEGIN or
+ * COMMIT fails, every claim of the batch is rejected and none is kept. A claim whose statement fails (a constraint
+ * or a trigger refuses it) is undone alone, because SQLite rolls back a failed statement, triggers and all, without
+ * ending the transaction; it is rejected, the others commit. An error that makes SQLite roll back
+ * the whole transaction stops the batch, and all of it is rejected. A document that fails its zod check after a
+ * successful claim is reported to that caller as before, and its claim stands. The claims run one after another
+ * on the one connection, so each `claimNext` sees those before it, and the compare-and-swap above still decides
+ * every contest.
  */
 import type Database from 'better-sqlite3';
 import { referral as referralSchema, type HistoryEntry, type NoteEntry, type Referral, type ReferralStatus } from '../../referrals/model';
@@ -48,8 +63,20 @@ function claimSet(history: string, staff: string, at: string): string {
   )`;
 }
 
+interface PendingClaim {
+  /** Runs the claim's statement; the document it returns is parsed after, outside the statement. */
+  run: () => DocRow | undefined;
+  resolve: (referral: Referral | null) => void;
+  reject: (err: unknown) => void;
+}
+
+type ClaimOutcome = { ok: true; row: DocRow | undefined } | { ok: false; error: unknown };
+
 export class SqliteReferralQueue implements ReferralQueueOperations {
   private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+  private pendingClaims: PendingClaim[] = [];
+  private flushScheduled: NodeJS.Immediate | null = null;
+  private readonly claimBatchTx: Database.Transaction<(batch: PendingClaim[]) => ClaimOutcome[]>;
   private readonly claimById: Database.Statement<[{ id: string; staff: string; at: string; history: string }], DocRow>;
   private readonly selectDoc: Database.Statement<[string], DocRow>;
   private readonly writeDoc: Database.Statement<[{ id: string; status: string; doc: string }]>;
@@ -68,6 +95,18 @@ export class SqliteReferralQueue implements ReferralQueueOperations {
       UPDATE referrals SET doc = json_set(json_insert(doc, '$.notes[#]', json(@note)), '$.updatedAt', @at)
       WHERE id = @id RETURNING doc`);
     this.transitionTx = queueDb.transaction((id: string, request: TransitionRequest) => this.transitionNow(id, request));
+    this.claimBatchTx = queueDb.transaction((batch: PendingClaim[]) =>
+      batch.map((claim): ClaimOutcome => {
+        try {
+          return { ok: true, row: claim.run() };
+        } catch (error) {
+          // Rolled back alone, unless SQLite ended the whole transaction: then stop, or the claims after this one
+          // would each commit on their own while the batch is reported as failed.
+          if (!this.queueDb.inTransaction) throw error;
+          return { ok: false, error };
+        }
+      }),
+    );
   }
 
   async listPage(filter: QueueFilter, page: PageRequest): Promise<Page<Referral>> {
@@ -108,19 +147,56 @@ export class SqliteReferralQueue implements ReferralQueueOperations {
   }
 
   async claim(id: string, staffId: string, at: string): Promise<Referral | null> {
-    const row = this.claimById.get({ id, staff: staffId, at, history: claimHistory(staffId, at, 'claimed from the queue') });
-    return row ? parseDoc(row.doc) : null;
+    const history = claimHistory(staffId, at, 'claimed from the queue');
+    return this.groupCommitted(() => this.claimById.get({ id, staff: staffId, at, history }));
   }
 
   async claimNext(filter: QueueFilter, staffId: string, at: string, why = 'picked up as next in the queue'): Promise<Referral | null> {
     const { where, params } = queueWhere({ ...filter, status: ['new'] });
     // The sub-select and the update are one statement, so nothing can claim the chosen row in between; the outer
     // `status = 'new'` is kept anyway so the statement is a compare-and-swap on its own.
-    const sql = `UPDATE referrals SET ${claimSet('?', '?', '?')}
+    const statement = this.statement(`UPDATE referrals SET ${claimSet('?', '?', '?')}
       WHERE id = (SELECT id FROM referrals${where} ORDER BY urgent DESC, created_at ASC, id ASC LIMIT 1) AND status = 'new'
-      RETURNING doc`;
-    const row = this.statement(sql).get(claimHistory(staffId, at, why), staffId, at, ...params) as DocRow | undefined;
-    return row ? parseDoc(row.doc) : null;
+      RETURNING doc`);
+    const history = claimHistory(staffId, at, why);
+    return this.groupCommitted(() => statement.get(history, staffId, at, ...params) as DocRow | undefined);
+  }
+
+  /** Commits the claims queued so far now, rather than at the end of this turn of the event loop (the store's close). */
+  flushClaims(): void {
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    this.flushScheduled = null;
+    const batch = this.pendingClaims;
+    this.pendingClaims = [];
+    if (batch.length === 0) return;
+    let outcomes: ClaimOutcome[];
+    try {
+      outcomes = this.claimBatchTx.immediate(batch);
+    } catch (error) {
+      // BEGIN or COMMIT failed (the file is locked by another process past the busy timeout, the disk is full):
+      // nothing in the batch was kept, so nobody may be told they won.
+      for (const claim of batch) claim.reject(error);
+      return;
+    }
+    batch.forEach((claim, i) => {
+      const outcome = outcomes[i] as ClaimOutcome;
+      if (!outcome.ok) {
+        claim.reject(outcome.error);
+        return;
+      }
+      try {
+        claim.resolve(outcome.row ? parseDoc(outcome.row.doc) : null);
+      } catch (error) {
+        claim.reject(error);
+      }
+    });
+  }
+
+  private groupCommitted(run: () => DocRow | undefined): Promise<Referral | null> {
+    return new Promise((resolve, reject) => {
+      this.pendingClaims.push({ run, resolve, reject });
+      this.flushScheduled ??= setImmediate(() => this.flushClaims());
+    });
   }
 
   async transition(id: string, request: TransitionRequest): Promise<Referral | null> {
