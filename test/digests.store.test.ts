@@ -66,6 +66,8 @@ describe('digest facts in the embedded store', () => {
     // Turn the file back into the previous schema version, as an older build left it.
     const db = raw();
     db.exec('DROP TRIGGER referral_facts_on_insert; DROP TRIGGER referral_facts_on_update; DROP TABLE referral_facts; DROP TABLE digest_subscriptions; DROP TABLE digest_ledger; DROP TABLE locks;');
+    // And the later SMS leases (schema version 4).
+    for (const table of ['sms_inbound', 'sms_outbound']) db.exec(`ALTER TABLE ${table} DROP COLUMN lease_owner; ALTER TABLE ${table} DROP COLUMN lease_until;`);
     db.pragma('user_version = 2');
     db.close();
 
