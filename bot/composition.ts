@@ -49,6 +49,7 @@ import { HubAuditor } from '../services/hub/auditor';
 import { HandoffService, type HandoffWording } from '../services/handoff/handoffService';
 import { HandoffStream } from '../services/handoff/stream';
 import { EventRelay } from '../services/events/relay';
+import { ConversationLocks } from '../services/turns/conversationLocks';
 
 export interface App {
   config: Config;
@@ -209,11 +210,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Every channel (/api/messages, SMS, Direct Line) runs this one bot, so turns are timed here, in one place.
   // A turn that does not start inside an HTTP request (a Direct Line socket, an SMS replayed after a restart) gets a
   // correlation id of its own.
+  // Several instances on one store: one turn at a time per conversation across them (services/turns).
+  const turnLocks = config.MULTI_INSTANCE || config.INSTANCE_ID ? new ConversationLocks({ locks: store.locks, clock, logger }) : null;
   const bot = {
     run: (context: TurnContext) =>
       withCorrelation(async () => {
         const started = performance.now();
-        await metrics.timeTurn(context.activity.channelId, () => innerBot.run(context));
+        const turn = () => metrics.timeTurn(context.activity.channelId, () => innerBot.run(context));
+        const conversationId = context.activity.conversation?.id;
+        await (turnLocks && conversationId ? turnLocks.run(conversationId, turn) : turn());
         logger.debug({ channel: metricChannel(context.activity.channelId), durationMs: Math.round(performance.now() - started) }, 'turn');
       }),
   };

@@ -5,6 +5,7 @@
  * the same lease semantics in test/store.contract.test.ts.
  */
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import { newMessageSid, Phone, postForm, sign, startSmsHarness, type SmsHarness } from './support/smsHarness';
 import { tempDataDir } from './support/testApp';
 
@@ -26,6 +27,7 @@ describe('SMS with several instances on one store', function () {
     two = await startSmsHarness({ dataDir, env: { INSTANCE_ID: 'instance-two' } });
   });
   afterEach(async () => {
+    sinon.restore();
     await two.stop();
     await one.stop();
   });
@@ -65,6 +67,32 @@ describe('SMS with several instances on one store', function () {
     assert.equal(one.twilioApi.messagesTo(number).length, 1);
     assert.match(one.twilioApi.messagesTo(number)[0]?.body ?? '', /for you, or for someone else/);
     assert.deepEqual(await one.t.app.store.sms.pendingInbound(), []);
+  });
+
+  it("when one resident's texts reach both instances at the same moment, then the turns take their turn and neither gets the error reply", async () => {
+    const number = '+447700900662';
+    await new Phone(one, number).text('I feel lonely'); // the journey asks who it is for
+    const atOne = new Phone(one, number);
+    const atTwo = new Phone(two, number);
+    atOne.newReplies();
+    atTwo.newReplies();
+    // The first instance is slow to save its state, so without a lock the second reads the old state meanwhile.
+    const state = one.t.app.store.botState;
+    const write = state.write.bind(state);
+    sinon.stub(state, 'write').callsFake(async (...args: Parameters<typeof write>) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return write(...args);
+    });
+    const [first, second] = [atOne.params('1'), atTwo.params('Margaret Hall')];
+    const posting = postForm(one.t.url, '/api/sms', first, sign(first));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the first turn is under way
+    const posts = await Promise.all([posting, postForm(two.t.url, '/api/sms', second, sign(second))]);
+    assert.deepEqual(posts.map((r) => r.status), [200, 200]);
+    await Promise.all([one.t.app.sms?.channel.idle(), two.t.app.sms?.channel.idle()]);
+    const replies = [...atOne.newReplies(), ...atTwo.newReplies()].join('\n');
+    assert.doesNotMatch(replies, /went wrong|sorry/i, 'no turn failed on the other one\'s saved state');
+    assert.match(replies, /What is your name/, '"1" answered "who is it for"');
+    assert.match(replies, /Reply 1 for Phone call/, 'and the name, taken after it, answered "what is your name"');
   });
 
   it('when residents text both instances at once, then every text is answered exactly once', async () => {
