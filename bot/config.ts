@@ -154,6 +154,7 @@ export const configSchema = z
      * Names this instance in the leases on texts it processes and sends, so that of several instances exactly one
      * handles each text, and another takes over a dead one's after a minute. Unset: "single" on one instance (a
      * restarted server takes its own texts straight back), the host name with MULTI_INSTANCE=true (each replica's).
+     * Set, or with MULTI_INSTANCE=true, each conversation's turns also take a lock in the store (services/turns).
      */
     INSTANCE_ID: z.string().trim().max(200).optional(),
     /** How often each instance looks for the other instances' events; the most a relayed event waits. */
