@@ -1,10 +1,8 @@
 /**
  * The server under test, in its own process so the load generator and the Twilio stand-in do not share its event
  * loop. `--bot echo` swaps in the echo bot baseline. Prints one JSON line with its URL, exits on SIGTERM.
- * A line `gc` on stdin collects garbage (node --expose-gc) and answers with one JSON line of process.memoryUsage():
- * the benchmarks' diagnostics channel, which exists only in this bench process, never in `npm start`.
+ * bench/spawnServer.ts preloads the benchmarks' diagnostics channel (bench/gcChannel.cjs: `gc` on stdin).
  */
-import readline from 'node:readline';
 import pino from 'pino';
 import { createApp } from '../bot/composition';
 import { loadConfig } from '../bot/config';
@@ -18,13 +16,6 @@ async function main(): Promise<void> {
   // the limiter still runs, with limits no benchmark reaches.
   const server = await startServer(app, { port: 0, webChat: { messagesPerMinute: 1_000_000, conversationsPerMinute: 1_000_000 } });
   process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`);
-  readline.createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim() !== 'gc') return;
-    const collect = (globalThis as { gc?: () => void }).gc;
-    collect?.();
-    collect?.(); // a second pass frees what the first one's finalisers released
-    process.stdout.write(`${JSON.stringify(process.memoryUsage())}\n`);
-  });
   process.on('SIGTERM', () => {
     void server.close().then(() => app.close()).then(() => process.exit(0));
   });
