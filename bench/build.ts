@@ -36,3 +36,15 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/**
+ * How the image runs the server (deploy/Dockerfile), so the benchmarks run it the same way: the Node flags of its
+ * CMD (between `node` and the entry file) and the MALLOC_ARENA_MAX of its ENV.
+ */
+export function imageRuntime(): { nodeFlags: string[]; env: Record<string, string> } {
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+  if (cmd[0] !== 'node' || cmd.at(-1) !== 'dist/bot/index.js') throw new Error(`deploy/Dockerfile's CMD is not node ... dist/bot/index.js: ${JSON.stringify(cmd)}`);
+  const arenas = /\bMALLOC_ARENA_MAX=(\d+)/.exec(dockerfile)?.[1];
+  return { nodeFlags: cmd.slice(1, -1), env: arenas ? { MALLOC_ARENA_MAX: arenas } : {} };
+}

@@ -5,7 +5,8 @@
  * - `tsx bot/index.ts`: what `npm start` runs (without npm's own start-up);
  * - `node --import tsx bot/index.ts`: what the Dockerfile ran until the build (one process, tsx as a loader);
  * - `node dist/bot/index.js`: `npm run start:prod` and the Dockerfile, the same code compiled by `npm run build`
- *   (tsconfig.build.json) beforehand; built here when dist/ is older than a source. The code finds web/ and
+ *   (tsconfig.build.json) beforehand; built here when dist/ is older than a source. With the image's Node flags and
+ *   MALLOC_ARENA_MAX (read from deploy/Dockerfile). The code finds web/ and
  *   councils/ from the project root, so dist/ needs nothing beside it.
  * DESIGN.md: under 2 s. Also shown: the CPU each used until ready (user + system from /proc/<pid>/stat, children
  * included), which a busy machine distorts far less than wall time, and its RSS once ready.
@@ -14,7 +15,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureBuild, freePort, ROOT } from './build';
+import { ensureBuild, freePort, imageRuntime, ROOT } from './build';
 import { fmt, out, percentile, table } from './support';
 
 function vmRssMiB(pid: number): number {
@@ -57,7 +58,7 @@ interface Start {
   rssMiB: number;
 }
 
-async function timeStart(command: string, args: string[], cwd: string): Promise<Start> {
+async function timeStart(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<Start> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
   const started = performance.now();
@@ -72,6 +73,7 @@ async function timeStart(command: string, args: string[], cwd: string): Promise<
       LOG_LEVEL: 'warn',
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
       HASH_SECRET: 'bench-hash-secret-0123456789abcdef0123456789',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -100,15 +102,16 @@ export async function runColdstartBench(): Promise<void> {
   const runs = Number(process.env.COLDSTART_RUNS ?? 5);
   out(`Cold start: spawn to GET /readyz 200, fresh DATA_DIR, median of ${runs} (COLDSTART_RUNS), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const built = ensureBuild();
-  const variants: [name: string, command: string, args: string[], cwd: string][] = [
+  const image = imageRuntime();
+  const variants: [name: string, command: string, args: string[], cwd: string, env?: Record<string, string>][] = [
     ['baseline: bare node, trivial /readyz', process.execPath, ['-e', TRIVIAL], ROOT],
     ['tsx bot/index.ts (npm start)', path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['--no-deprecation', 'bot/index.ts'], ROOT],
     ['node --import tsx bot/index.ts (old Dockerfile)', process.execPath, ['--no-deprecation', '--import', 'tsx', 'bot/index.ts'], ROOT],
-    ['node dist/bot/index.js (start:prod, Dockerfile)', process.execPath, ['--no-deprecation', built], ROOT],
+    [`node ${image.nodeFlags.join(' ')} dist/bot/index.js (start:prod, Dockerfile; ${Object.entries(image.env).map(([k, v]) => `${k}=${v}`).join(' ')})`, process.execPath, [...image.nodeFlags, built], ROOT, image.env],
   ];
   const samples = new Map<string, Start[]>(variants.map(([name]) => [name, []]));
   for (let i = 0; i < runs; i += 1) {
-    for (const [name, command, args, cwd] of variants) samples.get(name)?.push(await timeStart(command, args, cwd));
+    for (const [name, command, args, cwd, env] of variants) samples.get(name)?.push(await timeStart(command, args, cwd, env));
   }
   const medians = variants.map(([name]) => {
     const s = samples.get(name) ?? [];

@@ -4,8 +4,8 @@
  * MEMORY_BENCH_TURNS=2 one step further (waiting at "What is your name?"), at twice the run time.
  *
  * The server is the production entry point itself, as the image runs it: `node dist/bot/index.js` (compiled by
- * `npm run build`, built here when a source is newer), NODE_ENV=production and the image's MALLOC_ARENA_MAX=2; then
- * the same under tsx (`node --import tsx bot/index.ts`) as a second row. MEMORY_BENCH_ENTRIES=dist (or tsx) runs one.
+ * `npm run build`, built here when a source is newer), NODE_ENV=production, with the Node flags and MALLOC_ARENA_MAX
+ * of deploy/Dockerfile; then the same under tsx (`node --import tsx bot/index.ts`) as a second row. MEMORY_BENCH_ENTRIES=dist (or tsx) runs one.
  * Baseline: the same server process idle (ready, no conversation yet). Both are read after a garbage collection in
  * the server process and once its RSS has settled (the diagnostics channel bench/gcChannel.cjs, preloaded; V8 hands
  * freed pages back from background threads just after a collection), RSS from /proc/<pid>/status VmRSS; the peak
@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { imageRuntime } from './build';
 import { spawnEntry, type ServerMemory } from './spawnServer';
 import { fmt, out, table } from './support';
 
@@ -99,7 +100,7 @@ export async function runMemoryBench(): Promise<void> {
   const entries = (process.env.MEMORY_BENCH_ENTRIES ?? 'dist,tsx').split(',').map((e) => e.trim()).filter((e): e is keyof typeof ENTRIES => e in ENTRIES);
   out(
     `Memory with ${conversations.toLocaleString('en-GB')} conversations in progress (/api/messages, befriending, ${turns.length} turn(s) each, 32 at once), ` +
-      `NODE_ENV=production MALLOC_ARENA_MAX=2, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `as the image runs it (NODE_ENV=production, ${Object.entries(imageRuntime().env).map(([k, v]) => `${k}=${v}`).join(' ')}, node ${imageRuntime().nodeFlags.join(' ')}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );
   const results: EntryResult[] = [];
   for (const entry of entries) results.push(await measureEntry(entry, conversations, turns));

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { ensureBuild, freePort, ROOT } from './build';
+import { ensureBuild, freePort, imageRuntime, ROOT } from './build';
 
 export interface ServerMemory {
   rss: number;
@@ -103,19 +103,20 @@ export async function spawnServer(env: Record<string, string>, args: string[] = 
 /**
  * Starts the production entry point itself, unchanged, as the image does: `node dist/bot/index.js` compiled by
  * `npm run build` (built here when a source is newer), or `node --import tsx bot/index.ts` (TypeScript compiled in
- * process, as the image ran before the build). NODE_ENV=production and the image's MALLOC_ARENA_MAX=2 unless `env`
- * says otherwise; ready when GET /readyz answers 200.
+ * process, as the image ran before the build). Both with the image's Node flags and MALLOC_ARENA_MAX (read from
+ * deploy/Dockerfile) and NODE_ENV=production, unless `env` says otherwise; ready when GET /readyz answers 200.
  */
 export async function spawnEntry(entry: 'dist' | 'tsx', env: Record<string, string>): Promise<SpawnedServer & { startupMs: number }> {
   const port = await freePort();
   const target = entry === 'dist' ? [ensureBuild()] : ['--import', 'tsx', path.join(ROOT, 'bot', 'index.ts')];
+  const image = imageRuntime();
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags(), ...target], {
+  const child = spawn(process.execPath, [...nodeFlags(), ...image.nodeFlags, ...target], {
     cwd: ROOT,
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      MALLOC_ARENA_MAX: '2',
+      ...image.env,
       LOG_LEVEL: 'warn',
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
       HASH_SECRET: 'bench-hash-secret-0123456789abcdef0123456789',
