@@ -6,7 +6,8 @@
  * The server is the production entry point itself, as the image runs it: `node dist/bot/index.js` (compiled by
  * `npm run build`, built here when a source is newer), NODE_ENV=production, with the Node flags and MALLOC_ARENA_MAX
  * of deploy/Dockerfile; then the same under tsx (`node --import tsx bot/index.ts`) as a second row. MEMORY_BENCH_ENTRIES=dist (or tsx) runs one.
- * Baseline: the same server process idle (ready, no conversation yet). Both are read after a garbage collection in
+ * Baseline: the same server process idle (ready, and two warm-up conversations have loaded what is loaded on first
+ * use: the number and yes/no recognisers and the language detector). Both are read after a garbage collection in
  * the server process and once its RSS has settled (the diagnostics channel bench/gcChannel.cjs, preloaded; V8 hands
  * freed pages back from background threads just after a collection), RSS from /proc/<pid>/status VmRSS; the peak
  * is VmHWM.
@@ -24,6 +25,15 @@ const MiB = 1024 * 1024;
 const STEPS: [text: string, expect: RegExp][] = [
   ['I feel lonely', /for you, or for someone else/i],
   ['For me', /What is your name/],
+];
+
+/**
+ * Before the baseline, two conversations load what real traffic loads on first use (bot/lazyModules.ts,
+ * services/language/localAnalyser.ts): a choice answered by number, a yes/no answered, a message in Polish.
+ */
+const WARM_UP: [conversationId: string, steps: [string, RegExp][]][] = [
+  ['warm-up-1', [['I feel lonely', /for you, or for someone else/i], ['2', /Have they agreed/], ['yes', /name/i]]],
+  ['warm-up-2', [['Dzień dobry, potrzebuję pomocy z jedzeniem dla mojej rodziny', /^Dzień dobry/m]]],
 ];
 
 async function say(url: string, conversationId: string, [text, expect]: [string, RegExp]): Promise<void> {
@@ -67,6 +77,7 @@ async function measureEntry(entry: keyof typeof ENTRIES, conversations: number, 
   const snapshots = process.env.MEMORY_BENCH_SNAPSHOTS;
   const server = await spawnEntry(entry, { DATA_DIR: dataDir });
   try {
+    for (const [id, steps] of WARM_UP) for (const step of steps) await say(server.url, id, step);
     await new Promise((resolve) => setTimeout(resolve, 500)); // let start-up work settle
     const idle = await server.memoryAfterGc();
     const idleVmRss = server.rssMiB();
@@ -109,7 +120,7 @@ export async function runMemoryBench(): Promise<void> {
   out(
     table([
       ['server', 'VmRSS MiB', 'rss after GC MiB', 'heap used MiB', 'heap total MiB', 'external MiB'],
-      ...results.flatMap((r) => [row(`${r.name}: idle (baseline)`, r.idle, r.idleVmRss), row(`${r.name}: ${conversations} in progress`, r.loaded, r.loadedVmRss)]),
+      ...results.flatMap((r) => [row(`${r.name}: idle, warmed up (baseline)`, r.idle, r.idleVmRss), row(`${r.name}: ${conversations} in progress`, r.loaded, r.loadedVmRss)]),
     ]),
   );
   for (const r of results) {

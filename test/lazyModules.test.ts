@@ -1,6 +1,6 @@
 /**
- * Heavy modules load when first needed, not at start-up (docs/BENCHMARKS.md, memory): Recognizers-Text
- * (dialogs/lazyRecognizers.ts) and franc-all (services/language/localAnalyser.ts). In a fresh process, because the
+ * Heavy modules load when first needed, not at start-up (docs/BENCHMARKS.md, memory): Recognizers-Text and Bot
+ * Service's token libraries (bot/lazyModules.ts), and franc-all (services/language/localAnalyser.ts). In a fresh process, because the
  * mocha process may have loaded them already.
  */
 import assert from 'node:assert/strict';
@@ -16,21 +16,31 @@ interface Step {
 describe('lazily loaded modules', function () {
   this.timeout(120_000);
   let steps: Step[];
+  let esModule: Record<string, { standIn: boolean; real: unknown }>;
   before(() => {
     const probe = path.join(__dirname, 'support', 'lazyModulesProbe.ts');
     const output = execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', probe], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' } });
-    steps = JSON.parse(output.trim().split('\n').at(-1) as string) as Step[];
+    ({ report: steps, esModule } = JSON.parse(output.trim().split('\n').at(-1) as string) as { report: Step[]; esModule: typeof esModule });
   });
   const at = (name: string) => steps.find((s) => s.step === name) as Step;
 
-  it('when the app has started, then no Recognizers-Text bundle and not franc-all has been loaded', () => {
+  it('when the app has started, then no Recognizers-Text bundle, Bot Service token library or franc-all has been loaded', () => {
     assert.deepEqual(at('started').loaded, {
       '@microsoft/recognizers-text-suite': false,
       '@microsoft/recognizers-text-date-time': false,
       '@microsoft/recognizers-text-choice': false,
       '@microsoft/recognizers-text-number': false,
+      '@azure/msal-node': false,
+      '@azure/identity': false,
+      axios: false,
+      jsonwebtoken: false,
       'franc-all': false,
     });
+  });
+
+  it('when a stand-in answers __esModule without loading its module, then it answers as the real module does', () => {
+    assert.equal(Object.keys(esModule).length, 8);
+    for (const [name, { standIn, real }] of Object.entries(esModule)) assert.equal(standIn, real === true, name);
   });
 
   it('when a choice is answered with a number, then the number recogniser is loaded and understands it', () => {
@@ -51,5 +61,8 @@ describe('lazily loaded modules', function () {
     assert.equal(at('polish').loaded['franc-all'], true);
     assert.equal(at('polish').loaded['@microsoft/recognizers-text-suite'], false);
     assert.equal(at('polish').loaded['@microsoft/recognizers-text-date-time'], false);
+    // No MICROSOFT_APP_ID in the tests: Bot Service tokens are never signed or checked.
+    assert.equal(at('polish').loaded['@azure/msal-node'], false);
+    assert.equal(at('polish').loaded.jsonwebtoken, false);
   });
 });

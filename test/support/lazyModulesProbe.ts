@@ -2,13 +2,13 @@
  * Run in a fresh process by test/lazyModules.test.ts (a mocha process may have loaded these modules already): starts
  * the real app, plays turns that need each lazily loaded module, and prints one JSON line of what was loaded when.
  */
-import { deferredRecognizers } from '../../dialogs/lazyRecognizers';
+import { deferredModules } from '../../bot/lazyModules';
 import { BotClient } from './botClient';
 import { languageSamples } from './languageSamples';
 import { startTestApp } from './testApp';
 
 function loaded(): Record<string, boolean> {
-  const state: Record<string, boolean> = Object.fromEntries([...deferredRecognizers].map(([name, r]) => [name, r.loaded]));
+  const state: Record<string, boolean> = Object.fromEntries([...deferredModules].map(([name, r]) => [name, r.loaded]));
   state['franc-all'] = Object.keys(require.cache).some((file) => file.includes(`${'/node_modules/'}franc-all/`));
   return state;
 }
@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   } finally {
     await t.stop();
   }
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+  // Last, as it loads every deferred module: does each stand-in answer `__esModule` as the real module has it?
+  const esModule = Object.fromEntries([...deferredModules].map(([name, r]) => [name, r.esModule()]));
+  process.stdout.write(`${JSON.stringify({ report, esModule })}\n`);
 }
 
 void main();
