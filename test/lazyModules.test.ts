@@ -19,7 +19,7 @@ describe('lazily loaded modules', function () {
   let esModule: Record<string, { standIn: boolean; real: unknown }>;
   before(() => {
     const probe = path.join(__dirname, 'support', 'lazyModulesProbe.ts');
-    const output = execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', probe], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const output = execFileSync(process.execPath, ['--no-deprecation', '--import', 'tsx', probe], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' } });
     ({ report: steps, esModule } = JSON.parse(output.trim().split('\n').at(-1) as string) as { report: Step[]; esModule: typeof esModule });
   });
   const at = (name: string) => steps.find((s) => s.step === name) as Step;
@@ -36,6 +36,11 @@ describe('lazily loaded modules', function () {
       jsonwebtoken: false,
       'franc-all': false,
     });
+  });
+
+  it('when an app id is set, then a request without a token or with a forged one is refused as before, and jsonwebtoken has loaded to check it', () => {
+    assert.equal(at('app id').reply, '401,401');
+    assert.equal(at('app id').loaded.jsonwebtoken, true);
   });
 
   it('when a stand-in answers __esModule without loading its module, then it answers as the real module does', () => {

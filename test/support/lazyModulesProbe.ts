@@ -24,6 +24,23 @@ async function main(): Promise<void> {
   } finally {
     await t.stop();
   }
+  // With an app id, Bot Service tokens are checked: a request without one, or with a forged one, is refused.
+  const authed = await startTestApp({ env: { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'not-a-real-password' } });
+  try {
+    const activity = { type: 'message', id: 'a1', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9', conversation: { id: 'c1' }, from: { id: 'u1' }, recipient: { id: 'bot' }, text: 'hello' };
+    const statuses: number[] = [];
+    for (const authorization of [undefined, 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJub2JvZHkifQ.c2lnbmF0dXJl']) {
+      const res = await fetch(`${authed.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(activity),
+      });
+      statuses.push(res.status);
+    }
+    report.push({ step: 'app id', reply: statuses.join(','), loaded: loaded() });
+  } finally {
+    await authed.stop();
+  }
   // Last, as it loads every deferred module: does each stand-in answer `__esModule` as the real module has it?
   const esModule = Object.fromEntries([...deferredModules].map(([name, r]) => [name, r.esModule()]));
   process.stdout.write(`${JSON.stringify({ report, esModule })}\n`);
