@@ -5,27 +5,18 @@
  * - `tsx bot/index.ts`: what `npm start` runs (without npm's own start-up);
  * - `node --import tsx bot/index.ts`: what the Dockerfile ran until the build (one process, tsx as a loader);
  * - `node dist/bot/index.js`: `npm run start:prod` and the Dockerfile, the same code compiled by `npm run build`
- *   (tsconfig.build.json) beforehand; built here when dist/ is older than a source. The code finds web/ and
+ *   (tsconfig.build.json) beforehand; built here when dist/ is older than a source. With the image's Node flags and
+ *   MALLOC_ARENA_MAX (read from deploy/Dockerfile). The code finds web/ and
  *   councils/ from the project root, so dist/ needs nothing beside it.
  * DESIGN.md: under 2 s. Also shown: the CPU each used until ready (user + system from /proc/<pid>/stat, children
  * included), which a busy machine distorts far less than wall time, and its RSS once ready.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureBuild, freePort, imageRuntime, ROOT } from './build';
 import { fmt, out, percentile, table } from './support';
-
-const ROOT = path.join(__dirname, '..');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function vmRssMiB(pid: number): number {
   try {
@@ -67,7 +58,7 @@ interface Start {
   rssMiB: number;
 }
 
-async function timeStart(command: string, args: string[], cwd: string): Promise<Start> {
+async function timeStart(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<Start> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-coldstart-'));
   const started = performance.now();
@@ -82,6 +73,7 @@ async function timeStart(command: string, args: string[], cwd: string): Promise<
       LOG_LEVEL: 'warn',
       SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
       HASH_SECRET: 'bench-hash-secret-0123456789abcdef0123456789',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -104,43 +96,22 @@ async function timeStart(command: string, args: string[], cwd: string): Promise<
   }
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm run build` (tsc, tsconfig.build.json, into dist/), unless dist/ is newer than every source. */
-function ensureBuild(): string {
-  const entry = path.join(ROOT, 'dist', 'bot', 'index.js');
-  const sources = Math.max(...['bot', 'dialogs', 'services'].map((d) => newestSource(path.join(ROOT, d))));
-  if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs > sources) return entry;
-  out('  npm run build: compiling the server with tsc into dist/ (reused while no source changes)');
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit', cwd: ROOT });
-  fs.utimesSync(entry, new Date(), new Date());
-  return entry;
-}
-
 const TRIVIAL = `require('node:http').createServer((req, res) => { res.writeHead(req.url === '/readyz' ? 200 : 404); res.end('ok'); }).listen(Number(process.env.PORT), process.env.HOST);`;
 
 export async function runColdstartBench(): Promise<void> {
   const runs = Number(process.env.COLDSTART_RUNS ?? 5);
   out(`Cold start: spawn to GET /readyz 200, fresh DATA_DIR, median of ${runs} (COLDSTART_RUNS), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const built = ensureBuild();
-  const variants: [name: string, command: string, args: string[], cwd: string][] = [
+  const image = imageRuntime();
+  const variants: [name: string, command: string, args: string[], cwd: string, env?: Record<string, string>][] = [
     ['baseline: bare node, trivial /readyz', process.execPath, ['-e', TRIVIAL], ROOT],
     ['tsx bot/index.ts (npm start)', path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['--no-deprecation', 'bot/index.ts'], ROOT],
     ['node --import tsx bot/index.ts (old Dockerfile)', process.execPath, ['--no-deprecation', '--import', 'tsx', 'bot/index.ts'], ROOT],
-    ['node dist/bot/index.js (start:prod, Dockerfile)', process.execPath, ['--no-deprecation', built], ROOT],
+    [`node ${image.nodeFlags.join(' ')} dist/bot/index.js (start:prod, Dockerfile; ${Object.entries(image.env).map(([k, v]) => `${k}=${v}`).join(' ')})`, process.execPath, [...image.nodeFlags, built], ROOT, image.env],
   ];
   const samples = new Map<string, Start[]>(variants.map(([name]) => [name, []]));
   for (let i = 0; i < runs; i += 1) {
-    for (const [name, command, args, cwd] of variants) samples.get(name)?.push(await timeStart(command, args, cwd));
+    for (const [name, command, args, cwd, env] of variants) samples.get(name)?.push(await timeStart(command, args, cwd, env));
   }
   const medians = variants.map(([name]) => {
     const s = samples.get(name) ?? [];

@@ -8,7 +8,8 @@
  *   BENCH_SECONDS=8             # length of each load phase of the SMS benchmark
  *   DIGEST_BENCH_REFERRALS=1000000  # size of the digest benchmark
  *   npm run bench -- load --seconds 10   # a shorter sustained-load run (default 60 s; or LOAD_SECONDS)
- *   MEMORY_BENCH_CONVERSATIONS=10000, COLDSTART_RUNS=5, WEBCHAT_BENCH_RATE=50
+ *   MEMORY_BENCH_CONVERSATIONS=10000, MEMORY_BENCH_ENTRIES=dist,tsx, MEMORY_BENCH_SNAPSHOTS=DIR, COLDSTART_RUNS=5,
+ *   WEBCHAT_BENCH_RATE=50
  */
 import os from 'node:os';
 import { benchClaims } from './claim';

@@ -2,6 +2,8 @@
  * The composition root: builds every part from the configuration. Nothing is wired at import time, so tests can
  * build the real application with their own data directory, clock and council profile.
  */
+// First: botbuilder and botbuilder-dialogs must find the modules they need only later deferred (bot/lazyModules.ts).
+import './lazyModules';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {

@@ -7,7 +7,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gzip } from 'node:zlib';
 import { openingHoursText } from '../../services/council/loadProfile';
 import type { CouncilProfile } from '../../services/council/types';
 import { retention } from '../../dialogs/wording';
@@ -36,13 +38,15 @@ export function loadPageAssets(dir: string = WEB_CHAT_DIR): { template: string; 
 }
 
 /**
- * Web Chat's own browser bundle. The package's `exports` hide `dist/`, so it is found from the package's main entry.
- * Read on first request (it is 3.9 MB), not at start-up.
+ * Web Chat's own browser bundle (3.9 MB). The package's `exports` hide `dist/`, so it is found from the package's
+ * main entry. Not held in memory: on first request the file is read once, as a stream, for its hash and its gzip
+ * form (about 1 MB, kept, as compressing it at level 9 costs far more than sending it); uncompressed it is streamed
+ * from disk on each request.
  */
 export class WebChatBundle {
   readonly version: string;
-  private readonly file: string;
-  private loaded: Asset | undefined;
+  readonly file: string;
+  private prepared: Promise<FileAsset> | undefined;
 
   constructor() {
     const main = require.resolve('botframework-webchat');
@@ -57,10 +61,50 @@ export class WebChatBundle {
     return `/webchat/${this.version}/webchat.js`;
   }
 
-  get(): Asset {
-    this.loaded ??= asset(fs.readFileSync(this.file), 'application/javascript; charset=utf-8');
-    return this.loaded;
+  get(): Promise<FileAsset> {
+    if (!this.prepared) {
+      const prepared = prepareFile(this.file, 'application/javascript; charset=utf-8');
+      // A failed read is tried again on the next request rather than remembered.
+      prepared.catch(() => {
+        if (this.prepared === prepared) this.prepared = undefined;
+      });
+      this.prepared = prepared;
+    }
+    return this.prepared;
   }
+}
+
+/** A file served from disk: its size, content hash and gzip form, found in one streamed read. */
+export interface FileAsset {
+  file: string;
+  size: number;
+  contentType: string;
+  hash: string;
+  gzipped: Buffer;
+}
+
+async function prepareFile(file: string, contentType: string): Promise<FileAsset> {
+  const hash = createHash('sha256');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  await pipeline(
+    fs.createReadStream(file),
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    }),
+    createGzip({ level: 9 }),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    }),
+  );
+  return { file, size, contentType, hash: hash.digest('base64url').slice(0, 16), gzipped: Buffer.concat(chunks) };
 }
 
 /** Compressed once, on first request, then kept: Web Chat is about a quarter of its size gzipped. */

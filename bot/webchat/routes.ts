@@ -3,6 +3,8 @@
  * the Direct Line service under `/v3/directline`. With DIRECT_LINE_SECRET set the token comes from Azure Bot Service
  * instead and the embedded Direct Line is not served at all.
  */
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import type { Request, Response, Server } from 'restify';
 import type { App } from '../composition';
 import { EmbeddedDirectLine, DIRECT_LINE_BASE, type EmbeddedDirectLineOptions } from '../directline/embeddedDirectLine';
@@ -10,7 +12,7 @@ import { RateLimiter } from '../directline/rateLimit';
 import { sendError } from '../httpErrors';
 import { AppError } from '../../services/errors';
 import { generateAzureToken } from './azureDirectLine';
-import { contentSecurityPolicy, gzipped, loadPageAssets, newNonce, renderPage, WebChatBundle, type Asset } from './page';
+import { contentSecurityPolicy, gzipped, loadPageAssets, newNonce, renderPage, WebChatBundle, type Asset, type FileAsset } from './page';
 
 export interface WebChat {
   /** Present on the embedded default; null when Azure's Direct Line is used. */
@@ -65,7 +67,16 @@ export function registerWebChat(server: Server, app: App, options: EmbeddedDirec
 
   server.get('/chat/chat.js', async (req: Request, res: Response) => serveAsset(req, res, page.script));
   server.get('/chat/chat.css', async (req: Request, res: Response) => serveAsset(req, res, page.styles));
-  server.get(bundle.path, async (req: Request, res: Response) => serveAsset(req, res, bundle.get()));
+  server.get(bundle.path, async (req: Request, res: Response) => {
+    let file: FileAsset;
+    try {
+      file = await bundle.get();
+    } catch (err) {
+      sendError(res, err, app.logger);
+      return;
+    }
+    await serveAsset(req, res, file);
+  });
 
   server.post('/api/webchat/token', async (_req: Request, res: Response) => {
     secure(res);
@@ -101,7 +112,8 @@ export function registerWebChat(server: Server, app: App, options: EmbeddedDirec
   return { directLine };
 }
 
-async function serveAsset(req: Request, res: Response, file: Asset): Promise<void> {
+/** An asset held in memory (`body`), or a file streamed from disk with its gzip form held (`FileAsset`). */
+async function serveAsset(req: Request, res: Response, file: Asset | FileAsset): Promise<void> {
   secure(res);
   const versioned = typeof (req.query as Record<string, unknown> | undefined)?.v === 'string' || req.path().startsWith('/webchat/');
   res.header('Cache-Control', versioned ? YEAR : 'no-cache');
@@ -114,8 +126,14 @@ async function serveAsset(req: Request, res: Response, file: Asset): Promise<voi
   }
   if (/\bgzip\b/.test(req.header('accept-encoding') ?? '')) {
     res.header('Content-Encoding', 'gzip');
-    res.sendRaw(200, await gzipped(file));
+    res.sendRaw(200, 'body' in file ? await gzipped(file) : file.gzipped);
     return;
   }
-  res.sendRaw(200, file.body);
+  if ('body' in file) {
+    res.sendRaw(200, file.body);
+    return;
+  }
+  res.header('Content-Length', String(file.size));
+  res.writeHead(200);
+  await pipeline(fs.createReadStream(file.file), res).catch(() => res.destroy()); // a client that went away mid-file
 }
