@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const report: { step: string; reply: string; loaded: Record<string, boolean> }[] = [{ step: 'started', reply: '', loaded: loaded() }];
   try {
     const client = new BotClient(t.url);
-    for (const text of ['I feel lonely', '2', 'yes']) report.push({ step: text, reply: await client.say(text), loaded: loaded() });
+    for (const text of ['I feel lonely', 'the second', 'yes']) report.push({ step: text, reply: await client.say(text), loaded: loaded() });
     const polish = languageSamples.pl[0] as string;
     report.push({ step: 'polish', reply: await new BotClient(t.url).say(polish), loaded: loaded() });
   } finally {
