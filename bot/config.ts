@@ -20,6 +20,12 @@ export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    /**
+     * How long an idle keep-alive connection stays open. Longer than the load balancer's own idle timeout, so the
+     * server never closes a connection the balancer is about to reuse (Node's 5 s default made that race: a
+     * webhook lost to a reset connection).
+     */
+    HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(65),
     HOST: z.string().default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
     COUNCIL: z

@@ -112,6 +112,10 @@ export async function startServer(
       if (inFlight === 0) drained?.();
     });
   });
+  // Keep-alive longer than whatever is in front (ingress, load balancer, a client's pool), and headers a little longer
+  // still, as Node requires: then the server is never the side that closes a connection just as it is reused.
+  server.server.keepAliveTimeout = app.config.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000;
+  server.server.headersTimeout = server.server.keepAliveTimeout + 1000;
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

@@ -2,6 +2,7 @@
  * The HTTP boundary: health endpoints, malformed bodies, and logs that never carry what a resident said.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { BotClient } from './support/botClient';
 import { captureLogs } from './support/logCapture';
 import { startTestApp, type TestApp } from './support/testApp';
@@ -49,6 +50,29 @@ describe('HTTP boundary', () => {
       assert.deepEqual(await t.app.store.botState.keys(''), []);
     });
   }
+
+  it('when a keep-alive connection is idle, then the server keeps it open for HTTP_KEEP_ALIVE_TIMEOUT_SECONDS, not Node\'s 5 s', async function () {
+    this.timeout(20_000);
+    const idleClose = async (target: TestApp, waitMs: number): Promise<boolean> => {
+      const { port } = new URL(target.url);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      let closed = false;
+      socket.on('close', () => (closed = true));
+      socket.on('data', () => undefined);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      socket.destroy();
+      return closed;
+    };
+    const short = await startTestApp({ env: { HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '1' } });
+    try {
+      assert.equal(await idleClose(short, 3_500), true, 'closed by the server after 1 s idle');
+    } finally {
+      await short.stop();
+    }
+    assert.equal(await idleClose(t, 6_000), false, 'still open after 6 s with the default 65 s');
+  });
 
   it('when the body is larger than 256 KB, then it answers 413', async () => {
     const res = await fetch(`${t.url}/api/messages`, {
