@@ -4,6 +4,7 @@
  * consent to share contact details with one named body, and idempotent submission.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import fc from 'fast-check';
 import { XMLParser } from 'fast-xml-parser';
 import { w3Datetime } from '../services/open311/georeport';
@@ -420,7 +421,13 @@ describe('Open311 GeoReport v2 for ASB reports', function () {
           const search = new URLSearchParams(pairs);
           const post = endpoint.startsWith('POST ');
           const path = `${post ? endpoint.slice(5) : endpoint}.${format}`;
-          const reply = post ? await call('POST', path, { body: Object.fromEntries(search) }) : await call('GET', `${path}?${search.toString()}`);
+          const query = search.toString();
+          const reply = post ? await call('POST', path, { body: Object.fromEntries(search) }) : await call('GET', `${path}?${query}`);
+          if (!post && query.length > http.maxHeaderSize) {
+            // A request line longer than Node's header limit is refused by Node's parser before any of our code runs.
+            assert.equal(reply.status, 431);
+            return;
+          }
           assert.ok([200, 400, 404].includes(reply.status), `${reply.status} ${reply.text}`);
           if (reply.status !== 200) errorsOf(format, reply);
         }),
